@@ -1,0 +1,29 @@
+"""Seed articles -> a cross-linked static explainer site about the people and institutions in them.
+
+Stages, in the one direction data flows (a module may import only modules above it)::
+
+    errors      BuilderError and its kinds, each with path:line
+    config      site.yaml -> SiteConfig
+    sentences   text -> sentence spans
+    seeds       seeds/*.txt|md -> Seed
+    extract     Seed paragraphs -> people and institutions, roles, quotes
+    content     content/**/*.md <-> ArticlePage, EntityPage
+    ingest      Seeds -> new content pages (never overwriting one)
+    markdown    Markdown body -> HTML with entity links and paragraph anchors
+    urls        page paths and relative links
+    model       Content -> Site (frozen): mentions and reverse indexes
+    render      Site -> RenderedPage through Jinja templates
+    output      RenderedPage -> output folder, swapped in whole
+    build       the pipeline, one stage per line
+    serve       preview with live reload
+    cli         the command line
+"""
+
+from builder.build import BuildReport, build, ingest
+from builder.config import SiteConfig, load_config
+from builder.errors import BuildFailed, BuilderError
+
+__version__ = "0.1.0"
+
+__all__ = ["BuildFailed", "BuildReport", "BuilderError", "SiteConfig", "__version__", "build", "ingest",
+           "load_config"]

@@ -1,0 +1,62 @@
+"""The whole pipeline, one stage per line: seeds -> content -> site model -> pages -> output folder."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.config import SiteConfig, load_config
+from builder.content import load_content
+from builder.ingest import IngestPlan, plan_ingest, write_plan
+from builder.model import build_site
+from builder.output import check_output_dir, write_site
+from builder.render import render_site
+from builder.seeds import load_seeds
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the summary line."""
+
+    ingest: IngestPlan
+    """Pages ingest created and seeds it skipped."""
+    pages: Counter[str]
+    """Number of files written per kind (home, article, person...)."""
+    seconds: float
+    """Wall time of the whole build."""
+    warnings: tuple[str, ...]
+    """Harmless problems to show the user."""
+
+    def summary(self) -> str:
+        """One line: what was written and how long it took."""
+        total = sum(self.pages.values())
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.pages.items()))
+        created = len(self.ingest.create)
+        ingest = f"ingested {created} new content page{'s' if created != 1 else ''}; " if created else ""
+        return f"{ingest}wrote {total} files ({kinds}) in {self.seconds:.2f} s"
+
+
+def ingest(config: SiteConfig, dry_run: bool = False) -> IngestPlan:
+    """Create content pages for seeds not yet ingested (only plan them when ``dry_run``)."""
+    seeds = load_seeds(config.seeds_dir)
+    plan = plan_ingest(seeds, load_content(config.content_dir), config.content_dir)
+    if not dry_run:
+        write_plan(plan)
+    return plan
+
+
+def build(site_dir: Path, out_dir: Path | None = None) -> BuildReport:
+    """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``)."""
+    started = time.perf_counter()
+    config = load_config(site_dir)
+    out = out_dir if out_dir is not None else config.root / "output"
+    check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
+    plan = ingest(config)
+    content = load_content(config.content_dir)
+    site = build_site(config, content)
+    pages = render_site(site)
+    write_site(pages, out)
+    return BuildReport(plan, Counter(p.kind for p in pages), time.perf_counter() - started,
+                       config.warnings + content.warnings)

@@ -1,0 +1,307 @@
+"""content/**/*.md <-> pages: read and write Markdown files with YAML front matter.
+
+Three kinds of page: ``articles/``, ``people/``, ``institutions/``. Reading validates each page's front matter and
+reports every problem at once as ``path:line: message``; writing produces the same files ingest would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import frontmatter
+import yaml
+from slugify import slugify
+
+from builder.errors import BuilderError, ContentError, raise_all
+
+Section = Literal["articles", "people", "institutions"]
+SECTIONS: tuple[Section, ...] = ("articles", "people", "institutions")
+ENTITY_SECTIONS: tuple[Section, ...] = ("people", "institutions")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRef:
+    """A quotation in an article, attributed to an entity."""
+
+    speaker: str
+    """The speaker's key, ``people/<slug>`` (or ``institutions/<slug>``)."""
+    text: str
+    """The words quoted."""
+    paragraph: int
+    """1-based paragraph of the article that holds the quotation."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """``content/articles/<slug>.md``."""
+
+    path: Path
+    """The file, for messages."""
+    slug: str
+    """The file name without ``.md``; also the page's URL segment."""
+    title: str
+    """Headline (derived from the lede when the seed has none; editors may change it)."""
+    date: dt.date
+    """Publication date."""
+    dateline: str
+    """Place and agency as written, e.g. ``GUATEMALA CITY (AP)``."""
+    source: str
+    """The agency or publication."""
+    seed: str
+    """File name of the seed this page was made from; empty for a hand-written article."""
+    summary: str
+    """The lede, or an editor's summary."""
+    people: tuple[str, ...]
+    """Slugs of the people the article names (pages in ``content/people/``)."""
+    institutions: tuple[str, ...]
+    """Slugs of the institutions the article names (pages in ``content/institutions/``)."""
+    quotes: tuple[QuoteRef, ...]
+    """Quotations in the article and who said them."""
+    body: str
+    """The article text as Markdown."""
+    body_line: int
+    """Line of the file where ``body`` starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage:
+    """``content/people/<slug>.md`` or ``content/institutions/<slug>.md``."""
+
+    path: Path
+    """The file, for messages."""
+    section: Section
+    """``people`` or ``institutions``."""
+    slug: str
+    """The file name without ``.md``; also the page's URL segment."""
+    name: str
+    """Canonical name."""
+    aliases: tuple[str, ...]
+    """Other names the articles use for this entity; each one is linked in the text."""
+    role: str
+    """Role or description in a few words (``Vice President``); empty when unknown."""
+    affiliations: tuple[str, ...]
+    """For people: slugs of the institutions they belong to."""
+    body: str
+    """Editable description, Markdown."""
+    body_line: int
+    """Line of the file where ``body`` starts."""
+
+    @property
+    def key(self) -> str:
+        """``people/<slug>``: how articles and quotes refer to this page."""
+        return f"{self.section}/{self.slug}"
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Every page under content/, sorted by path."""
+
+    articles: tuple[ArticlePage, ...]
+    """Article pages."""
+    entities: tuple[EntityPage, ...]
+    """Person and institution pages."""
+    warnings: tuple[str, ...] = field(default=())
+    """Harmless problems (unknown front-matter keys), printed by the CLI."""
+
+
+_ARTICLE_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "title": (str, True), "date": ((dt.date, str), True), "dateline": (str, False), "source": (str, False),
+    "seed": (str, False), "summary": (str, False), "people": (list, False), "institutions": (list, False),
+    "quotes": (list, False),
+}
+_ENTITY_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "name": (str, True), "aliases": (list, False), "role": (str, False), "affiliations": (list, False),
+}
+
+
+def load_content(content_dir: Path) -> Content:
+    """Read and validate every page; raise all problems together."""
+    articles: list[ArticlePage] = []
+    entities: list[EntityPage] = []
+    problems: list[BuilderError] = []
+    warnings: list[str] = []
+    for section in SECTIONS:
+        for path in list_pages(content_dir / section):
+            try:
+                meta, lines, body, body_line = read_page(path)
+                warnings += _unknown_keys(path, meta, lines, section)
+                if section == "articles":
+                    articles.append(_article(path, meta, lines, body, body_line))
+                else:
+                    entities.append(_entity(path, section, meta, lines, body, body_line))
+            except BuilderError as exc:
+                problems.append(exc)
+    raise_all(problems)
+    return Content(tuple(articles), tuple(entities), tuple(warnings))
+
+
+def list_pages(folder: Path) -> list[Path]:
+    """The ``.md`` pages of one section, by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith("."))
+
+
+def read_page(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """Front matter, the line of each key, the body and the body's first line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentError(path, None, "is not UTF-8 text; re-save it as UTF-8") from exc
+    return parse_page(path, text)
+
+
+def parse_page(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """Split ``---`` front matter from the body and parse it, with the line of each top-level key."""
+    text = text.replace("\r\n", "\n")
+    handler = frontmatter.default_handlers.YAMLHandler()
+    if not handler.detect(text):
+        raise ContentError(path, 1, "has no front matter; start the file with a '---' line, the fields, and '---'")
+    try:
+        raw, body = handler.split(text)
+    except ValueError as exc:
+        raise ContentError(path, 1, "front matter is never closed; add a '---' line after it") from exc
+    node = _compose(path, raw)
+    if not isinstance(node, yaml.MappingNode):
+        raise ContentError(path, 2, "front matter must be a mapping of fields (key: value)")
+    lines = {str(k.value): int(k.start_mark.line) + 2 for k, _ in node.value}
+    meta = yaml.safe_load(raw)
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return meta, lines, body.lstrip("\n"), body_line + (len(body) - len(body.lstrip("\n")))
+
+
+def _compose(path: Path, raw: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(raw, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = int(mark.line) + 2 if mark is not None else 2
+        raise ContentError(path, line, f"invalid YAML in front matter: {exc.problem or exc.context}") from exc
+
+
+def _unknown_keys(path: Path, meta: dict[str, Any], lines: dict[str, int], section: Section) -> list[str]:
+    known = _ARTICLE_FIELDS if section == "articles" else _ENTITY_FIELDS
+    warnings = []
+    for key in meta:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), list(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            warnings.append(f"{path}:{lines.get(str(key), 2)}: unknown field '{key}' ignored{hint}")
+    return warnings
+
+
+def _check(path: Path, meta: dict[str, Any], lines: dict[str, int],
+           fields: dict[str, tuple[type | tuple[type, ...], bool]]) -> None:
+    problems: list[BuilderError] = []
+    for key, (kind, required) in fields.items():
+        if key not in meta or meta[key] is None:
+            if required:
+                problems.append(ContentError(path, 2, f"front matter has no '{key}'; add '{key}: ...'"))
+            continue
+        if not isinstance(meta[key], kind):
+            wanted = "a list" if kind is list else "a date (YYYY-MM-DD)" if kind == (dt.date, str) else "text"
+            problems.append(ContentError(path, lines.get(key, 2), f"'{key}' must be {wanted}"))
+        elif kind is list and key != "quotes" and not all(isinstance(v, str) for v in meta[key]):
+            problems.append(ContentError(path, lines.get(key, 2), f"'{key}' must be a list of text items"))
+    raise_all(problems)
+
+
+def _article(path: Path, meta: dict[str, Any], lines: dict[str, int], body: str, body_line: int) -> ArticlePage:
+    _check(path, meta, lines, _ARTICLE_FIELDS)
+    date = meta["date"]
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise ContentError(path, lines["date"], f"date '{date}' is not a real date in the form YYYY-MM-DD") \
+                from exc
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    return ArticlePage(
+        path=path, slug=page_slug(path), title=meta["title"].strip(), date=date,
+        dateline=meta.get("dateline") or "", source=meta.get("source") or "", seed=meta.get("seed") or "",
+        summary=meta.get("summary") or "", people=tuple(meta.get("people") or ()),
+        institutions=tuple(meta.get("institutions") or ()),
+        quotes=_quotes(path, meta.get("quotes") or [], lines.get("quotes", 2)), body=body, body_line=body_line,
+    )
+
+
+def _quotes(path: Path, items: list[Any], line: int) -> tuple[QuoteRef, ...]:
+    quotes = []
+    for item in items:
+        if not (isinstance(item, dict) and isinstance(item.get("speaker"), str) and isinstance(item.get("text"), str)
+                and isinstance(item.get("paragraph"), int)):
+            raise ContentError(path, line, "each quote needs 'speaker' (people/<slug>), 'text' and 'paragraph' "
+                                           "(a number)")
+        quotes.append(QuoteRef(item["speaker"], item["text"], item["paragraph"]))
+    return tuple(quotes)
+
+
+def _entity(path: Path, section: Section, meta: dict[str, Any], lines: dict[str, int], body: str,
+            body_line: int) -> EntityPage:
+    _check(path, meta, lines, _ENTITY_FIELDS)
+    return EntityPage(
+        path=path, section=section, slug=page_slug(path), name=meta["name"].strip(),
+        aliases=tuple(a for a in (meta.get("aliases") or ()) if a.strip()), role=meta.get("role") or "",
+        affiliations=tuple(meta.get("affiliations") or ()), body=body, body_line=body_line,
+    )
+
+
+def page_slug(path: Path) -> str:
+    """A page's slug is its file name; it must already be a clean slug so that its URL is safe."""
+    slug = path.stem
+    if slug != make_slug(slug):
+        raise ContentError(path, None, f"file name '{path.name}' is not a valid slug; rename it to "
+                                       f"'{make_slug(slug) or 'page'}.md'")
+    return slug
+
+
+def make_slug(text: str, max_length: int = 80) -> str:
+    """Lower-case ASCII words joined by hyphens: safe in a URL and a file name."""
+    return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True))
+
+
+def render_page(meta: dict[str, Any], body: str) -> str:
+    """The text of a page file: front matter in the given key order, then the body."""
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+    return f"---\n{front}---\n\n{body.rstrip()}\n" if body.strip() else f"---\n{front}---\n"
+
+
+def article_meta(page: ArticlePage) -> dict[str, Any]:
+    """The front matter of an article page, in its documented order."""
+    return {
+        "title": page.title, "date": page.date, "dateline": page.dateline, "source": page.source,
+        "seed": page.seed, "summary": page.summary, "people": list(page.people),
+        "institutions": list(page.institutions),
+        "quotes": [{"speaker": q.speaker, "paragraph": q.paragraph, "text": q.text} for q in page.quotes],
+    }
+
+
+def entity_meta(page: EntityPage) -> dict[str, Any]:
+    """The front matter of a person or institution page, in its documented order."""
+    meta: dict[str, Any] = {"name": page.name, "aliases": list(page.aliases), "role": page.role}
+    if page.section == "people":
+        meta["affiliations"] = list(page.affiliations)
+    return meta
+
+
+def names_of(pages: Iterable[EntityPage]) -> dict[str, EntityPage]:
+    """Index entity pages by key (``people/<slug>``)."""
+    return {p.key: p for p in pages}
+
+
+_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+
+
+def escape_markdown(text: str) -> str:
+    """Make plain text render literally as one Markdown paragraph: ``*``, ``[``, ``<``, ``#`` stay characters."""
+    escaped = text.translate(_MD_INLINE)
+    escaped = re.sub(r"&(?=#?\w+;)", r"\\&", escaped)
+    escaped = re.sub(r"^(\s*)([#>+=-])", r"\1\\\2", escaped)
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", escaped)

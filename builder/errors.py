@@ -1,0 +1,76 @@
+"""Errors a user can cause, each carrying the file and line it came from.
+
+The whole hierarchy::
+
+    BuilderError            any problem in the user's input; the CLI prints it as one line and exits 1
+    ├── ConfigError         site.yaml is unreadable or invalid
+    ├── SeedError           a seed article cannot be parsed
+    ├── ContentError        a page in content/ has bad front matter or points at a missing page
+    ├── TemplateError       a Jinja template fails to load or render
+    └── OutputError         the output folder cannot be written or would overwrite the sources
+    BuildFailed             several problems found together; printed one per line
+
+Anything else that escapes is a bug in the builder and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class BuilderError(Exception):
+    """A problem in the user's input, located at ``path:line``."""
+
+    def __init__(self, path: Path | str | None, line: int | None, message: str) -> None:
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.message = message
+        super().__init__(self.location() + message)
+
+    def location(self) -> str:
+        """``path:line: `` (or ``path: `` or nothing) for the start of the printed message."""
+        if self.path is None:
+            return ""
+        if self.line is None:
+            return f"{self.path}: "
+        return f"{self.path}:{self.line}: "
+
+    def __str__(self) -> str:
+        return self.location() + self.message
+
+
+class ConfigError(BuilderError):
+    """Raised when site.yaml cannot be read or holds a bad value."""
+
+
+class SeedError(BuilderError):
+    """Raised when a seed article is empty, undated or not text."""
+
+
+class ContentError(BuilderError):
+    """Raised when a content page's front matter is missing, malformed or refers to an unknown page."""
+
+
+class TemplateError(BuilderError):
+    """Raised when a template has a syntax error or uses an undefined variable."""
+
+
+class OutputError(BuilderError):
+    """Raised when the output folder cannot be written, or overlaps the site's sources."""
+
+
+class BuildFailed(Exception):
+    """Raised with every problem found in one pass, so the user sees them all at once."""
+
+    def __init__(self, problems: Sequence[BuilderError]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def raise_all(problems: Sequence[BuilderError]) -> None:
+    """Raise the single problem, or all of them together; do nothing when there are none."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise BuildFailed(problems)

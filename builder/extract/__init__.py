@@ -1,0 +1,77 @@
+"""Paragraphs of one article -> Extraction: the people and institutions it names, with roles and quotes.
+
+Stages, one module each: ``spans`` (capitalised runs) -> ``classify`` (person / institution / undecided)
+-> ``resolve`` (surnames, acronyms, context; roles) with ``quotes`` (quotations and their speakers).
+Every rule is general; the word lists live in ``lexicon``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from builder.extract.classify import Candidate, classify_span
+from builder.extract.lexicon import Lexicon, load_lexicon
+from builder.extract.quotes import find_quotes
+from builder.extract.resolve import Entity, Evidence, attribute_quotes, context_candidates, finish, group_candidates
+from builder.extract.spans import find_spans, tokenize
+from builder.sentences import split_sentences
+
+__all__ = ["Entity", "Evidence", "Extraction", "extract_entities"]
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one article names, each list in order of first mention."""
+
+    people: tuple[Entity, ...]
+    """People named in the article."""
+    institutions: tuple[Entity, ...]
+    """Institutions named in the article."""
+
+
+def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extraction:
+    """Find the people and institutions named in an article's paragraphs."""
+    lex = load_lexicon()
+    candidates: list[Candidate] = []
+    sentence_of: dict[tuple[int, int], str] = {}
+    for index, text in enumerate(paragraphs):
+        for start, end in split_sentences(text):
+            for span in find_spans(tokenize(text, start, end)):
+                for candidate in classify_span(span, index, lex):
+                    candidates.append(candidate)
+    candidates += context_candidates(paragraphs, _home_country(dateline, paragraphs, lex))
+    for candidate in candidates:
+        sentence_of[(candidate.paragraph, candidate.start)] = _sentence(paragraphs[candidate.paragraph],
+                                                                        candidate.start)
+    groups = group_candidates(candidates, paragraphs, lex)
+    quotes = attribute_quotes(find_quotes(paragraphs), groups)
+    entities = [
+        finish(group, paragraphs, [Evidence(q.text, q.paragraph, _sentence(paragraphs[q.paragraph], q.start))
+                                   for q in quotes.get(i, [])], lex, sentence_of)
+        for i, group in enumerate(groups)
+    ]
+    entities.sort(key=lambda e: e.first)
+    return Extraction(
+        people=tuple(e for e in entities if e.kind == "person"),
+        institutions=tuple(e for e in entities if e.kind == "institution"),
+    )
+
+
+def _sentence(text: str, offset: int) -> str:
+    for start, end in split_sentences(text):
+        if start <= offset < end:
+            return text[start:end]
+    return text
+
+
+def _home_country(dateline: str, paragraphs: tuple[str, ...], lex: Lexicon) -> str:
+    """The country an article is set in: its dateline's city, else the country it names most."""
+    place = dateline.split("(")[0].split(",")[0].strip().upper()
+    if place and lex.city_country.get(place):
+        return lex.city_country[place]
+    counts: dict[str, int] = {}
+    text = " ".join(paragraphs)
+    for name, country in lex.countries.items():
+        if len(name) > 3 and name in text:
+            counts[country] = counts.get(country, 0) + text.count(name)
+    return max(sorted(counts), key=lambda c: counts[c]) if counts else ""

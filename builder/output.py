@@ -1,0 +1,76 @@
+"""RenderedPage list -> output folder, all or nothing.
+
+Pages are written into a fresh folder beside the output folder, which is swapped in only once every file is
+written: a failed or killed build leaves the previous site exactly as it was. The output folder may never be,
+or contain, the site's sources.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from builder.errors import OutputError
+from builder.render import RenderedPage
+
+
+def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder that is, contains, or lies inside one of the site's sources."""
+    out = out_dir.resolve()
+    for source in sources:
+        src = source.resolve()
+        if out == src or out in src.parents:
+            raise OutputError(out_dir, None, f"output folder would replace the site's sources ({source}); "
+                                             "choose another --out")
+        if src in out.parents and src.name in ("content", "seeds", "templates"):
+            raise OutputError(out_dir, None, f"output folder lies inside the sources ({source}); "
+                                             "choose another --out")
+
+
+def write_site(pages: Iterable[RenderedPage], out_dir: Path) -> int:
+    """Write every page into a fresh folder and swap it in place of ``out_dir``; return the number of files."""
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=parent))
+    except OSError as exc:
+        raise OutputError(out_dir, None, f"cannot create the output folder ({exc.strerror}); "
+                                         "check permissions or choose another --out") from exc
+    try:
+        count = _write_all(pages, staging)
+        _swap(staging, out_dir.resolve())
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(out_dir, None, f"cannot write the site ({exc.strerror}); "
+                                         "check permissions and free space") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _write_all(pages: Iterable[RenderedPage], staging: Path) -> int:
+    count = 0
+    for page in pages:
+        target = staging / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page.data)
+        count += 1
+    staging.chmod(0o755)
+    return count
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging``; the old folder is removed only after the new one is in place."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    if not out.is_dir():
+        raise OutputError(out, None, "output path exists and is not a folder; remove it or choose another --out")
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    os.replace(out, retired / out.name)
+    os.replace(staging, out)
+    shutil.rmtree(retired, ignore_errors=True)

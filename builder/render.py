@@ -1,0 +1,171 @@
+"""Site -> RenderedPage: every page of the site as HTML bytes, through the Jinja templates. No file I/O here
+beyond reading templates.
+
+Templates come from the site's own ``templates/`` when it has one, else from the theme shipped with the
+builder. Undefined variables are errors (StrictUndefined) and everything is HTML-escaped (autoescape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from builder import markdown, urls
+from builder.errors import TemplateError
+from builder.model import Article, Entity, Site
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """One output file."""
+
+    url: str
+    """Site-relative URL (``people/kamala-harris/``)."""
+    kind: str
+    """What the page is: home, article, person, institution, index, 404, asset."""
+    data: bytes
+    """The file's bytes."""
+
+    @property
+    def path(self) -> str:
+        """Where the file goes inside the output folder."""
+        return urls.output_path(self.url)
+
+
+def theme_dir() -> Path:
+    """The templates shipped with the builder."""
+    return Path(str(resources.files("builder.theme")))
+
+
+def template_dirs(site_templates: Path) -> list[Path]:
+    """The site's own templates first, then the shipped theme."""
+    return [d for d in (site_templates, theme_dir()) if d.is_dir()]
+
+
+def make_environment(site_templates: Path) -> jinja2.Environment:
+    """A Jinja environment that escapes everything and fails on undefined names."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_templates)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["emphasise"] = emphasise
+    return env
+
+
+def long_date(day: dt.date) -> str:
+    """``2021-06-08`` -> ``June 8, 2021`` (independent of the machine's locale)."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def emphasise(sentence: str, words: str) -> Markup:
+    """The sentence, escaped, with the first occurrence of ``words`` in ``<strong>``."""
+    before, found, after = sentence.partition(words)
+    if not found:
+        return Markup(escape(sentence))
+    return Markup(f"{escape(before)}<strong>{escape(found)}</strong>{escape(after)}")
+
+
+def render_site(site: Site) -> list[RenderedPage]:
+    """Every page of the site plus the theme's assets, sorted by path."""
+    env = make_environment(site.config.templates_dir)
+    pages = [_render(env, site, *spec) for spec in _page_specs(site)]
+    pages += list(_assets(site.config.templates_dir))
+    return sorted(pages, key=lambda p: p.path)
+
+
+def _page_specs(site: Site) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(url, kind, template, context) for every page."""
+    yield urls.HOME, "home", "home.html", {}
+    yield urls.NOT_FOUND, "404", "404.html", {}
+    yield urls.section_url("articles"), "index", "articles.html", {}
+    yield urls.section_url("people"), "index", "entities.html", {"section": "people", "items": site.people}
+    yield urls.section_url("institutions"), "index", "entities.html", {
+        "section": "institutions", "items": site.institutions}
+    for article in site.articles:
+        yield urls.page_url("articles", article.page.slug), "article", "article.html", {"article": article}
+    for entity in (*site.people, *site.institutions):
+        kind = "person" if entity.page.section == "people" else "institution"
+        yield urls.page_url(entity.page.section, entity.page.slug), kind, "entity.html", {"entity": entity}
+
+
+def _render(env: jinja2.Environment, site: Site, url: str, kind: str, name: str,
+            extra: dict[str, Any]) -> RenderedPage:
+    link: Callable[[str], str] = functools.partial(urls.relative, url)
+    context = {
+        "site": site, "config": site.config, "url": url, "kind": kind, "link": link,
+        "root": urls.root_prefix(url), "entity_url": _entity_url, "article_url": _article_url,
+        "article_body": functools.partial(_article_body, site, url), "description_html": _description_html,
+        **extra,
+    }
+    try:
+        html = env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(exc.filename or name, exc.lineno, f"template syntax error: {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(*_template_location(exc, name),
+                            f"{exc.message or exc} (while rendering {urls.output_path(url)})") from exc
+    return RenderedPage(url, kind, html.encode("utf-8"))
+
+
+def _template_location(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The template file and line where a render-time error happened, from the traceback."""
+    tb = exc.__traceback__
+    location: tuple[str, int | None] = (name, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            location = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return location
+
+
+def _entity_url(entity: Entity) -> str:
+    return urls.page_url(entity.page.section, entity.page.slug)
+
+
+def _article_url(article: Article, anchor: str = "") -> str:
+    return urls.page_url("articles", article.page.slug) + (f"#{anchor}" if anchor else "")
+
+
+def _article_body(site: Site, url: str, article: Article) -> Markup:
+    """The article's HTML with every name of a listed entity linked to its page."""
+    links: dict[str, str] = {}
+    for key in (*(f"people/{s}" for s in article.page.people),
+                *(f"institutions/{s}" for s in article.page.institutions)):
+        entity = site.entities[key]
+        for name in entity.names:
+            links.setdefault(name, urls.relative(url, _entity_url(entity)))
+    return Markup(markdown.render(article.page.body, links))
+
+
+def _description_html(entity: Entity) -> Markup:
+    return Markup(markdown.render(entity.page.body)) if entity.page.body.strip() else Markup("")
+
+
+def _assets(site_templates: Path) -> Iterator[RenderedPage]:
+    """The theme's static files (``templates/assets/*``); a site's own file replaces the theme's."""
+    seen: set[str] = set()
+    for folder in template_dirs(site_templates):
+        assets = folder / "assets"
+        if not assets.is_dir():
+            continue
+        for path in sorted(assets.iterdir()):
+            if path.is_file() and path.name not in seen and not path.name.startswith("."):
+                seen.add(path.name)
+                yield RenderedPage(urls.asset_url(path.name), "asset", path.read_bytes())

@@ -1,0 +1,54 @@
+"""The one place that knows where each page lives and how one page links to another.
+
+Every link is relative, so the built site works at a domain root, under any sub-path and from ``file://``.
+Page URLs are folder-style (``people/kamala-harris/``) and written as ``.../index.html`` files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = ""
+NOT_FOUND = "404.html"
+ASSETS = "assets/"
+SECTION_INDEXES = ("articles/", "people/", "institutions/")
+
+
+def section_url(section: str) -> str:
+    """``people`` -> ``people/``: the index page of a section."""
+    return f"{section}/"
+
+
+def page_url(section: str, slug: str) -> str:
+    """``people``, ``kamala-harris`` -> ``people/kamala-harris/``."""
+    return f"{section}/{slug}/"
+
+
+def asset_url(name: str) -> str:
+    """``style.css`` -> ``assets/style.css``."""
+    return ASSETS + name
+
+
+def output_path(url: str) -> str:
+    """Where a page URL is written inside the output folder: ``people/x/`` -> ``people/x/index.html``."""
+    if url == HOME or url.endswith("/"):
+        return url + "index.html"
+    return url
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """The href that leads from the page at ``from_url`` to ``to_url`` (both site-relative)."""
+    base = posixpath.dirname(output_path(from_url)) or "."
+    target, _, fragment = to_url.partition("#")
+    if not target and fragment and to_url.startswith("#"):
+        return to_url
+    href = posixpath.relpath(target or ".", base)
+    if target.endswith("/") or target == HOME:
+        href = "./" if href == "." else href + "/"
+    return href + (f"#{fragment}" if fragment else "")
+
+
+def root_prefix(from_url: str) -> str:
+    """The relative path from a page back to the site root: ``people/x/`` -> ``../../``."""
+    depth = output_path(from_url).count("/")
+    return "../" * depth
