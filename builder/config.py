@@ -111,7 +111,7 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise ConfigError(path, line, f"invalid YAML: {exc.problem or exc.context}") from exc
 

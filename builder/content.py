@@ -170,7 +170,7 @@ def parse_page(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int], s
     node = _compose(path, raw)
     if not isinstance(node, yaml.MappingNode):
         raise ContentError(path, 2, "front matter must be a mapping of fields (key: value)")
-    lines = {str(k.value): int(k.start_mark.line) + 2 for k, _ in node.value}
+    lines = {str(k.value): int(k.start_mark.line) + 1 for k, _ in node.value}  # raw starts after '---'
     meta = yaml.safe_load(raw)
     body_line = text[: len(text) - len(body)].count("\n") + 1
     return meta, lines, body.lstrip("\n"), body_line + (len(body) - len(body.lstrip("\n")))
@@ -180,8 +180,8 @@ def _compose(path: Path, raw: str) -> yaml.Node | None:
     try:
         return yaml.compose(raw, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = int(mark.line) + 2 if mark is not None else 2
+        mark = exc.context_mark or exc.problem_mark
+        line = int(mark.line) + 1 if mark is not None else 2
         raise ContentError(path, line, f"invalid YAML in front matter: {exc.problem or exc.context}") from exc
 
 

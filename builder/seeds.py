@@ -136,7 +136,7 @@ def _load_front_matter(path: Path, text: str) -> dict[str, Any]:
     try:
         meta = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        mark = exc.context_mark or exc.problem_mark
         raise SeedError(path, mark.line + 2 if mark else 2, f"invalid YAML front matter: {exc.problem}") from exc
     if meta is None:
         return {}

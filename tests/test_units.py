@@ -1,0 +1,116 @@
+"""Pure functions of each stage: URLs, Markdown, front matter, config, titles, and the import order."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder import markdown, urls
+from builder.config import parse_config
+from builder.content import escape_markdown, make_slug, parse_page
+from builder.errors import BuildFailed, ConfigError, ContentError
+from builder.ingest import derive_title
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "href"),
+    [
+        ("", "people/kamala-harris/", "people/kamala-harris/"),
+        ("people/kamala-harris/", "", "../../"),
+        ("people/kamala-harris/", "institutions/twitter/", "../../institutions/twitter/"),
+        ("people/", "articles/a/#p3", "../articles/a/#p3"),
+        ("articles/a/", "assets/style.css", "../../assets/style.css"),
+        ("404.html", "people/", "people/"),
+        ("", "", "./"),
+    ],
+)
+def test_relative_links(source: str, target: str, href: str) -> None:
+    assert urls.relative(source, target) == href
+
+
+def test_pages_are_written_as_folder_index_files() -> None:
+    assert urls.output_path(urls.page_url("people", "x")) == "people/x/index.html"
+    assert urls.output_path(urls.HOME) == "index.html"
+
+
+def test_markdown_links_every_alias_and_anchors_paragraphs() -> None:
+    html = markdown.render("Kamala Harris met him. Harris’ trip.\n\nNext.", {"Kamala Harris": "k/", "Harris": "k/"})
+    assert '<p id="p1"><a href="k/" class="entity">Kamala Harris</a> met him.' in html
+    assert '<a href="k/" class="entity">Harris</a>’ trip.' in html
+    assert '<p id="p2">Next.</p>' in html
+
+
+def test_markdown_never_runs_html_or_script_links() -> None:
+    html = markdown.render("<script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.org)")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript:' not in html
+    assert '<a href="https://example.org">ok</a>' in html
+
+
+_plain = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60)
+
+
+@given(_plain.filter(lambda t: t.strip() == t and t != ""))
+def test_escaped_seed_text_renders_literally(text: str) -> None:
+    [paragraph] = markdown.paragraphs(escape_markdown(text)) or [None]
+    assert paragraph is not None and paragraph.text == text
+
+
+def test_front_matter_errors_carry_the_file_line() -> None:
+    with pytest.raises(ContentError, match=r"^x.md:3: invalid YAML in front matter"):
+        parse_page(Path("x.md"), "---\nname: A\naliases: [B\n---\n")
+    with pytest.raises(ContentError, match=r"^x.md:1: has no front matter"):
+        parse_page(Path("x.md"), "just text\n")
+
+
+def test_config_reports_every_bad_value_and_warns_unknown_keys(tmp_path: Path) -> None:
+    path = tmp_path / "site.yaml"
+    with pytest.raises(BuildFailed) as caught:
+        parse_config(tmp_path, path, "title: 3\nlanguage: [en]\n")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:1: 'title' must be text, not int", f"{path}:2: 'language' must be text, not list"]
+    config = parse_config(tmp_path, path, "titel: X\n")
+    assert config.warnings == (f"{path}:1: unknown setting 'titel' ignored (did you mean 'title'?)",)
+    with pytest.raises(ConfigError, match=r"site.yaml:1: 'base_url' must start with http"):
+        parse_config(tmp_path, path, "base_url: example.org\n")
+
+
+def test_slugs_are_safe() -> None:
+    assert make_slug("Alexandria Ocasio-Cortez") == "alexandria-ocasio-cortez"
+    assert make_slug("José Álvarez") == "jose-alvarez"
+    assert make_slug("../../etc/passwd") == "etc-passwd"
+
+
+def test_title_is_cut_before_a_phrase() -> None:
+    lede = ("Vice President Kamala Harris offered an optimistic outlook for improved cooperation with Guatemala on "
+            "addressing the spike in migration after her meeting on Monday. She also spoke.")
+    assert derive_title(lede) == "Vice President Kamala Harris offered an optimistic outlook"
+    assert derive_title("Short lede here. More.") == "Short lede here"
+
+
+STAGES = ["errors", "config", "sentences", "seeds", "extract", "content", "ingest", "markdown", "urls", "model",
+          "render", "output", "build", "serve", "cli"]
+
+
+def test_modules_import_only_earlier_stages() -> None:
+    order = {name: index for index, name in enumerate(STAGES)}
+    for path in sorted((REPO / "builder").rglob("*.py")):
+        module = path.relative_to(REPO / "builder").parts[0].removesuffix(".py")
+        if module not in order:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("builder."):
+                imported = node.module.split(".")[1]
+                if imported in order and imported != module:
+                    assert order[imported] < order[module], f"{path.name} imports {node.module} against the flow"
+
+
+def test_site_dates_are_dates() -> None:
+    assert isinstance(parse_page(Path("a.md"), "---\ntitle: T\ndate: 2021-01-02\n---\n")[0]["date"], dt.date)
