@@ -79,7 +79,9 @@ def _classify_possessive(owner: list[Token], owned: list[Token], paragraph: int,
 def _classify_tokens(tokens: list[Token], paragraph: int, lex: Lexicon) -> list[Candidate]:
     words = [strip_possessive(t.text) if i == len(tokens) - 1 else t.text for i, t in enumerate(tokens)]
     text = " ".join(words)
-    if _STATE_PARTY.match(text) or is_place_phrase(text, lex) or text in lex.common:
+    if _STATE_PARTY.match(text) or text in lex.common:
+        return []
+    if is_place_phrase(text, lex) and not (len(tokens) == 1 and text in lex.places and text not in lex.countries):
         return []
     if is_institution_name(words, lex):
         return [_institution(tokens, words, paragraph, lex)]
@@ -91,7 +93,7 @@ def _classify_tokens(tokens: list[Token], paragraph: int, lex: Lexicon) -> list[
                           title=title, qualifier=qualifier)]
     if len(tokens) == 1:
         return [Candidate("single", text, paragraph, tokens[0].start, tokens[0].end)]
-    if any(w in lex.common or is_place_phrase(w, lex) for w in words if w[0].isupper()):
+    if any(w in lex.common or _country_of(w, lex) for w in words if w[0].isupper()):
         return []
     return [Candidate("person", text, paragraph, tokens[0].start, tokens[-1].end)]
 
