@@ -21,7 +21,7 @@ Stages, in the one direction data flows (a module may import only modules above 
 
 from builder.build import BuildReport, build, ingest
 from builder.config import SiteConfig, load_config
-from builder.errors import BuildFailed, BuilderError
+from builder.errors import BuilderError, BuildFailed
 
 __version__ = "0.1.0"
 

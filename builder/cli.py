@@ -10,7 +10,7 @@ from pathlib import Path
 from builder import __version__
 from builder.build import build, ingest
 from builder.config import load_config
-from builder.errors import BuildFailed, BuilderError
+from builder.errors import BuilderError, BuildFailed
 
 DESCRIPTION = """\
 Turn news articles into a cross-linked static site about the people and institutions in them.

@@ -124,7 +124,9 @@ def _pages_for(seed: Seed, index: _EntityIndex, taken: set[str],
     new_pages: list[EntityPage] = []
     keys: dict[int, str] = {}
     slugs: dict[Section, list[str]] = {"people": [], "institutions": []}
-    for section, entities in (("people", found.people), ("institutions", found.institutions)):
+    sections: tuple[tuple[Section, tuple[Entity, ...]], ...] = (
+        ("people", found.people), ("institutions", found.institutions))
+    for section, entities in sections:
         for entity in entities:
             slug = index.find(section, entity)
             if slug is None:

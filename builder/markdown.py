@@ -7,7 +7,7 @@ Paragraph anchors are ``p1``, ``p2``... in reading order; links to entity pages 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -29,7 +29,7 @@ class Paragraph:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.validateLink = _is_safe_link
+    md.validateLink = _is_safe_link  # type: ignore[method-assign]  # markdown-it's documented hook
     md.core.ruler.push("paragraph_anchors", _paragraph_anchors)
     return md
 
@@ -74,23 +74,21 @@ def plain_text(children: list[Token]) -> str:
     return "".join(parts)
 
 
-def render(body: str, links: Mapping[str, str] | None = None) -> str:
-    """Render a body to HTML; each occurrence of a key of ``links`` in the text becomes a link to its href."""
+Linker = Callable[[str], list[tuple[int, int, str]]]
+"""Finds names in a text: (start, end, href) of each, left to right, never overlapping."""
+
+
+def render(body: str, linker: Linker | None = None) -> str:
+    """Render a body to HTML; each name the linker finds in the text becomes a link to its href."""
     tokens = _MD.parse(body)
-    if links:
-        pattern = _alias_pattern(links)
+    if linker is not None:
         for token in tokens:
             if token.type == "inline" and token.children:
-                token.children = _link_children(token.children, pattern, links)
+                token.children = _link_children(token.children, linker)
     return str(_MD.renderer.render(tokens, _MD.options, {}))
 
 
-def _alias_pattern(links: Mapping[str, str]) -> re.Pattern[str]:
-    names = sorted(links, key=lambda n: (-len(n), n))
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
-
-
-def _link_children(children: list[Token], pattern: re.Pattern[str], links: Mapping[str, str]) -> list[Token]:
+def _link_children(children: list[Token], linker: Linker) -> list[Token]:
     result: list[Token] = []
     inside_link = 0
     for child in children:
@@ -99,20 +97,20 @@ def _link_children(children: list[Token], pattern: re.Pattern[str], links: Mappi
         if child.type != "text" or inside_link:
             result.append(child)
             continue
-        result.extend(_split_text(child.content, pattern, links))
+        result.extend(_split_text(child.content, linker))
     return result
 
 
-def _split_text(text: str, pattern: re.Pattern[str], links: Mapping[str, str]) -> list[Token]:
+def _split_text(text: str, linker: Linker) -> list[Token]:
     tokens: list[Token] = []
     position = 0
-    for match in pattern.finditer(text):
-        if match.start() > position:
-            tokens.append(Token("text", "", 0, content=text[position : match.start()]))
-        tokens.append(Token("link_open", "a", 1, attrs={"href": links[match.group(1)], "class": "entity"}))
-        tokens.append(Token("text", "", 0, content=match.group(1)))
+    for start, end, href in linker(text):
+        if start > position:
+            tokens.append(Token("text", "", 0, content=text[position:start]))
+        tokens.append(Token("link_open", "a", 1, attrs={"href": href, "class": "entity"}))
+        tokens.append(Token("text", "", 0, content=text[start:end]))
         tokens.append(Token("link_close", "a", -1))
-        position = match.end()
+        position = end
     if position < len(text):
         tokens.append(Token("text", "", 0, content=text[position:]))
     return tokens

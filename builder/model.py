@@ -149,24 +149,78 @@ def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str) ->
 
 
 def find_mentions(article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
-    """Every sentence of the article that names one of the entities it lists."""
-    listed = {k: entities[k] for k in _keys(article.page)}
-    links = {name: key for key, entity in listed.items() for name in entity.names}
-    if not links:
-        return []
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(links, key=len, reverse=True))
-                         + r")(?![\w-])")
+    """Every sentence of the article that names one of the entities it lists (each entity once a sentence)."""
+    names = NameIndex.of([entities[k] for k in _keys(article.page)])
     found: list[Mention] = []
     for paragraph in article.paragraphs:
         for start, end in split_sentences(paragraph.text):
             sentence = paragraph.text[start:end]
             seen: set[str] = set()
-            for match in pattern.finditer(sentence):
-                key = links[match.group(1)]
+            for first, last, key in names.find(sentence):
                 if key not in seen:
                     seen.add(key)
-                    found.append(Mention(article.page.slug, key, paragraph.anchor, sentence, match.group(1)))
+                    found.append(Mention(article.page.slug, key, paragraph.anchor, sentence, sentence[first:last]))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class NameIndex:
+    """Finds the names of a set of entities in text: every name and alias, and coordinated forms
+    (``Treasury`` in "the Justice, Treasury and State departments" names the Treasury Department)."""
+
+    pattern: re.Pattern[str] | None
+    """One regular expression for all names, longest first."""
+    plain: Mapping[str, str]
+    """Name or alias -> entity key."""
+    coordinated: Mapping[tuple[str, str], str]
+    """(qualifier word, plural head noun) -> entity key, e.g. (``Treasury``, ``departments``)."""
+
+    @classmethod
+    def of(cls, entities: Iterable[Entity]) -> NameIndex:
+        """Index the names of these entities."""
+        plain: dict[str, str] = {}
+        coordinated: dict[tuple[str, str], str] = {}
+        for entity in entities:
+            for name in entity.names:
+                plain.setdefault(name, entity.key)
+            words = entity.page.name.split()
+            if entity.page.section == "institutions" and len(words) == 2 and words[0][:1].isupper():
+                coordinated.setdefault((words[0], _plural(words[1]).lower()), entity.key)
+        return cls(_names_pattern(plain, coordinated), MappingProxyType(plain), MappingProxyType(coordinated))
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, entity key) of every name in ``text``, left to right, never overlapping."""
+        if self.pattern is None:
+            return []
+        found = []
+        for match in self.pattern.finditer(text):
+            if match.group("name"):
+                found.append((match.start(), match.end(), self.plain[match.group("name")]))
+                continue
+            word, head = (match.group("word"), match.group("head")) if match.group("word") else \
+                (match.group("last"), match.group("lasthead"))
+            key = self.coordinated.get((word, head.lower()))
+            if key is not None:
+                found.append((match.start(), match.start() + len(word), key))
+        return found
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+
+
+def _names_pattern(plain: Mapping[str, str], coordinated: Mapping[tuple[str, str], str]) -> re.Pattern[str] | None:
+    if not plain:
+        return None
+    names = "|".join(re.escape(n) for n in sorted(plain, key=lambda n: (-len(n), n)))
+    parts = [rf"(?<![\w-])(?P<name>{names})(?![\w-])"]
+    if coordinated:
+        words = "|".join(sorted({re.escape(w) for w, _ in coordinated}, key=lambda w: (-len(w), w)))
+        heads = "|".join(sorted({re.escape(h) for _, h in coordinated}))
+        parts.append(rf"(?<![\w-])(?P<word>{words})(?=(?:,\s+[A-Z][\w.-]*)*,?\s+(?:and|or)\s+[A-Z][\w.-]*\s+"
+                     rf"(?P<head>{heads})\b)")
+        parts.append(rf"(?:(?<=and )|(?<=or ))(?P<last>{words})(?=\s+(?P<lasthead>{heads})\b)")
+    return re.compile("|".join(parts))
 
 
 def _by_name(entities: Iterable[Entity]) -> tuple[Entity, ...]:

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from builder import markdown, urls
 from builder.errors import TemplateError
-from builder.model import Article, Entity, Site
+from builder.model import Article, Entity, NameIndex, Site
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -145,13 +145,17 @@ def _article_url(article: Article, anchor: str = "") -> str:
 
 def _article_body(site: Site, url: str, article: Article) -> Markup:
     """The article's HTML with every name of a listed entity linked to its page."""
-    links: dict[str, str] = {}
-    for key in (*(f"people/{s}" for s in article.page.people),
-                *(f"institutions/{s}" for s in article.page.institutions)):
-        entity = site.entities[key]
-        for name in entity.names:
-            links.setdefault(name, urls.relative(url, _entity_url(entity)))
-    return Markup(markdown.render(article.page.body, links))
+    names = NameIndex.of(site.entities[k] for k in _listed(article))
+    hrefs = {key: urls.relative(url, _entity_url(site.entities[key])) for key in _listed(article)}
+
+    def linker(text: str) -> list[tuple[int, int, str]]:
+        return [(start, end, hrefs[key]) for start, end, key in names.find(text)]
+
+    return Markup(markdown.render(article.page.body, linker))
+
+
+def _listed(article: Article) -> list[str]:
+    return [f"people/{s}" for s in article.page.people] + [f"institutions/{s}" for s in article.page.institutions]
 
 
 def _description_html(entity: Entity) -> Markup:

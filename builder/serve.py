@@ -16,7 +16,7 @@ from livereload import Server
 
 from builder.build import build
 from builder.config import CONFIG_NAME
-from builder.errors import BuildFailed, BuilderError, OutputError
+from builder.errors import BuilderError, BuildFailed, OutputError
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from builder import build
 from builder.cli import main
-from builder.errors import BuildFailed, BuilderError
+from builder.errors import BuilderError, BuildFailed
 
 from .conftest import SEED, broken_links
 
