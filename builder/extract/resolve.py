@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from builder.extract.classify import Candidate, is_acronym, is_place_phrase
+from builder.extract.classify import Candidate, is_acronym, is_head, is_place_phrase
+from builder.extract.context import (
+    is_after_org_noun,
+    is_institution_context,
+    is_person_context,
+    link_parentheticals,
+    stands_alone,
+)
 from builder.extract.lexicon import Lexicon
-from builder.extract.quotes import SPEECH_VERBS, QuoteFound
+from builder.extract.quotes import QuoteFound
 
 EntityKind = Literal["person", "institution"]
 
-_PERSON_AFTER = re.compile(rf"^\s+(?:{SPEECH_VERBS}|has|had|is|was|who|himself|herself)\b|^(?:’s|'s)? "
-                           r"(?:administration|government|campaign|presidency|family|wife|husband)\b")
-_PERSON_BEFORE = re.compile(rf"\b(?:{SPEECH_VERBS}|by|against|with|told|asked|met|and)\s+$")
-_INSTITUTION_BEFORE = re.compile(r"\b(?:wrote|posted|tweeted|writing|posting|published|said) (?:on|in a post on) $"
-                                 r"|\b(?:told|according to|reported by|interview with) $")
-_COORDINATED = re.compile(
-    r"\b((?:[A-Z][\w.-]*,\s+)+[A-Z][\w.-]*,?\s+and\s+[A-Z][\w.-]*)\s+"
-    r"(departments|ministries|agencies|committees|courts|offices|commissions|councils|parties|banks|services)\b"
-)
-_LOWER_INSTITUTION = re.compile(r"\bthe (congress|parliament|senate|legislature|national assembly|supreme court)\b")
 _PARTY_STATE = re.compile(r"^\s*\((?P<party>[DRI])-(?P<state>[A-Z]{2})\)")
 _APPOSITIVE = re.compile(r"^, (?P<role>(?:a|an|the) [^,.;:“”\"]{3,80}?)(?=[,.;])")
 _PARTIES = {"D": "Democrat", "R": "Republican", "I": "Independent"}
@@ -73,59 +70,30 @@ class _Group:
         self.mentions.append(candidate)
         fuller = candidate.canonical or candidate.text
         if self.kind == "institution" and len(fuller.split()) > len(self.name.split()) and \
-                not is_acronym(fuller, _NO_LEX):
+                not _ACRONYM_SHAPE.fullmatch(fuller):
             self.name = fuller
 
 
-_NO_LEX = Lexicon({}, frozenset(), {}, {}, frozenset(), {}, {}, frozenset())
-
-
-def context_candidates(paragraphs: tuple[str, ...], country: str) -> list[Candidate]:
-    """Institutions that are not a plain capitalised run: coordinated names and lower-case designations."""
-    found: list[Candidate] = []
-    for index, text in enumerate(paragraphs):
-        for match in _COORDINATED.finditer(text):
-            head = _singular(match.group(2)).capitalize()
-            for word in re.finditer(r"[A-Z][\w.-]*", match.group(1)):
-                name = f"{word.group()} {head}"
-                found.append(Candidate("institution", name, index, match.start(1) + word.start(),
-                                       match.start(1) + word.end(), canonical=name))
-        if country:
-            for match in _LOWER_INSTITUTION.finditer(text):
-                name = f"{match.group(1).title()} of {country}"
-                found.append(Candidate("institution", match.group(1), index, match.start(1), match.end(1),
-                                       canonical=name, qualifier=country))
-    return found
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-1]
+_ACRONYM_SHAPE = re.compile(r"(?:[A-Z]\.?){2,6}|[A-Z][A-Z&]{1,5}")
 
 
 def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[_Group]:
     """People first (full names, then surnames), then institutions (names, then acronyms), then the rest."""
     ordered = sorted(candidates, key=lambda c: (c.paragraph, c.start))
-    ordered = _drop_overlapped(ordered)
+    ordered = [_retype(c, paragraphs, lex) for c in link_parentheticals(ordered, paragraphs, lex)]
     people = _group_people([c for c in ordered if c.kind == "person" and " " in c.text])
-    institutions = _group_institutions([c for c in ordered if c.kind == "institution"], lex)
+    institutions = _group_institutions([c for c in ordered if c.kind == "institution"], paragraphs, lex)
     for candidate in (c for c in ordered if c.kind == "single" or (c.kind == "person" and " " not in c.text)):
         _settle_single(candidate, people, institutions, paragraphs, lex)
     return people + institutions
 
 
-def _drop_overlapped(candidates: list[Candidate]) -> list[Candidate]:
-    """A context candidate (coordination) wins over the plain runs inside it."""
-    context = [c for c in candidates if c.canonical and c.kind == "institution"]
-    kept = []
-    for candidate in candidates:
-        inside = any(o is not candidate and o.paragraph == candidate.paragraph and o.start <= candidate.start
-                     and candidate.end <= o.end and (o.end - o.start) > (candidate.end - candidate.start)
-                     for o in context)
-        if not inside:
-            kept.append(candidate)
-    return kept
+def _retype(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> Candidate:
+    """A would-be person's name written after the kind of organisation it is (``the schools Santo Spirito``)."""
+    if candidate.kind == "person" and not candidate.title and " " in candidate.text and \
+            is_after_org_noun(candidate, paragraphs, lex):
+        return replace(candidate, kind="institution", canonical=candidate.text)
+    return candidate
 
 
 def _group_people(candidates: list[Candidate]) -> list[_Group]:
@@ -146,21 +114,40 @@ def _extends(known: str, new: str) -> bool:
     return known.startswith(new + " ") or new.startswith(known + " ")
 
 
-def _group_institutions(candidates: list[Candidate], lex: Lexicon) -> list[_Group]:
+def _group_institutions(candidates: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[_Group]:
+    """Names by key (``Supreme Court`` joins ``Supreme Court of Cassation``); acronyms join their expansion,
+    and one that nothing expands is kept only when some use of it stands alone as a name."""
     groups: dict[str, _Group] = {}
-    acronyms: list[Candidate] = []
+    acronyms: dict[str, list[Candidate]] = {}
     for candidate in candidates:
-        if is_acronym(candidate.text, lex):
-            acronyms.append(candidate)
+        if is_acronym(candidate.text, lex) and not candidate.canonical:
+            acronyms.setdefault(candidate.text, []).append(candidate)
             continue
         key = institution_key(candidate.canonical or candidate.text)
+        key = next((k for k in groups if _extends_office(k, key)), key)
         groups.setdefault(key, _Group("institution", candidate.canonical or candidate.text)).add(candidate)
-    for candidate in acronyms:
-        target = next((g for g in groups.values() if initials(g.name) == candidate.text.replace(".", "")), None)
-        if target is None:
-            target = groups.setdefault(candidate.text, _Group("institution", candidate.text))
-        target.add(candidate)
+    for text, uses in acronyms.items():
+        target = _expansion(text, list(groups.values()))
+        if target is None and any(stands_alone(c, paragraphs) for c in uses):
+            target = groups.setdefault(text, _Group("institution", text))
+        if target is not None:
+            target.mentions.extend(uses)
     return list(groups.values())
+
+
+def _extends_office(known: str, new: str) -> bool:
+    """``supreme court`` and ``supreme court of cassation`` are one institution."""
+    return known.startswith(new + " of ") or new.startswith(known + " of ")
+
+
+def _expansion(acronym: str, groups: list[_Group]) -> _Group | None:
+    """The group whose name, or a form of it, the acronym abbreviates (or already holds it)."""
+    letters = acronym.replace(".", "")
+    for group in groups:
+        forms = {group.name, *(m.text for m in group.mentions)}
+        if acronym in forms or any(initials(form) == letters for form in forms):
+            return group
+    return None
 
 
 def institution_key(name: str) -> str:
@@ -181,25 +168,37 @@ def initials(name: str) -> str:
 
 def _settle_single(candidate: Candidate, people: list[_Group], institutions: list[_Group],
                    paragraphs: tuple[str, ...], lex: Lexicon) -> None:
+    """A surname, a first name, a known institution, a bare head noun (``the Court``), or settled by context."""
     word = candidate.text
-    person = _person_with_surname(word, candidate, people)
-    if person is not None:
-        person.add(candidate)
+    known = _person_with_surname(word, candidate, people) or \
+        next((g for g in institutions if any(m.text == word for m in g.mentions)), None) or \
+        _institution_with_head(candidate, institutions, lex) or _person_with_first_name(word, people)
+    if known is not None:
+        known.add(candidate)
+    elif is_head(word, lex) or is_place_phrase(word, lex) or word in lex.titles or word in lex.common or \
+            word in lex.generic:
         return
-    institution = next((g for g in institutions if any(m.text == word for m in g.mentions)
-                        or word in g.name.split()[-1:] and len(g.name.split()) == 1), None)
-    if institution is not None:
-        institution.add(candidate)
-        return
-    text = paragraphs[candidate.paragraph]
-    before, after = text[: candidate.start], text[candidate.end :]
-    if is_place_phrase(word, lex) or word in lex.titles:
-        return
-    if candidate.kind == "person" or _PERSON_AFTER.match(after) or (
-            _PERSON_BEFORE.search(before) and _PERSON_AFTER.match(after)):
+    elif candidate.kind == "person" or is_person_context(candidate, paragraphs):
         people.append(_Group("person", word, [candidate]))
-    elif _INSTITUTION_BEFORE.search(before):
+    elif is_institution_context(candidate, paragraphs, lex):
         institutions.append(_Group("institution", word, [candidate]))
+
+
+def _institution_with_head(candidate: Candidate, institutions: list[_Group], lex: Lexicon) -> _Group | None:
+    """``the Court`` after ``the Supreme Court of Cassation``: the latest earlier institution with that head."""
+    if not is_head(candidate.text, lex):
+        return None
+    position = (candidate.paragraph, candidate.start)
+    earlier = [(max((m.paragraph, m.start) for m in g.mentions if (m.paragraph, m.start) < position), i)
+               for i, g in enumerate(institutions)
+               if candidate.text in g.name.split() and any((m.paragraph, m.start) < position for m in g.mentions)]
+    return institutions[max(earlier)[1]] if earlier else None
+
+
+def _person_with_first_name(word: str, people: list[_Group]) -> _Group | None:
+    """``Ahmed`` alone, when exactly one person named so far has that first name."""
+    matches = [g for g in people if g.name.split()[0] == word]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _person_with_surname(word: str, candidate: Candidate, people: list[_Group]) -> _Group | None:

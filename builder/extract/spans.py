@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from builder.sentences import ABBREVIATIONS, is_initialism
 
-_WORD = re.compile(r"[^\W\d_](?:[\w]|[.'’&-](?=[^\W_]))*(?:\.(?=[\s,;:)”’\"]|$))?|\d[\w,.]*|[^\w\s]")
+_JOINERS = ("of", "for", "and", "the", "on", "at", "de", "del", "della", "da", "do", "dos", "das", "du", "des", "van",
+            "von", "der", "den", "la", "le", "bin", "ibn", "al", "el", "y")
+_GAP = rf"(?:(?!(?:{'|'.join(_JOINERS)})\b)[a-z]+(?:[-’'][a-z]+)*(?: (?=[a-z])|(?=[^\w]|$)))+"
+"""A run of plain lower-case words: one token, since no name starts or continues inside it."""
+_WORD = re.compile(_GAP + r"|[^\W\d_](?:\w|[.'’&-](?=[^\W_]))*(?:(?<=s)['’](?![^\W_])|(?P<dot>\.)(?=[\s,;:)”’\"]|$))?"
+                   r"|\d[\w,.]*|[^\w\s]")
 _CONNECTORS = frozenset({"of", "for", "de", "del", "della", "da", "do", "dos", "das", "du", "des", "van",
                          "von", "der", "den", "la", "le", "bin", "ibn", "al", "el", "y", "&"})
 """Lower-case words that may join two capitalised words of one name; ``the`` and ``and`` only after ``of``."""
@@ -19,9 +25,8 @@ _NAME_PARTICLES = frozenset({"de", "del", "della", "da", "do", "dos", "das", "du
                              "le", "bin", "ibn", "al", "el", "y"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word or punctuation mark of a sentence."""
+class Token(NamedTuple):
+    """One word or punctuation mark of a sentence (a named tuple: articles have thousands)."""
 
     text: str
     """The word as written, possessive included (``Giammattei’s``)."""
@@ -49,6 +54,8 @@ class Span:
     """The words of the run, in order."""
     sentence_start: bool
     """True when the run opens its sentence (its first word may just be capitalised by position)."""
+    before: tuple[str, ...] = ()
+    """Up to three words written just before the run, in order (``("CEO", "of", "the")``)."""
 
     @property
     def start(self) -> int:
@@ -89,51 +96,69 @@ def strip_possessive(word: str) -> str:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[start:end]`` into tokens with paragraph offsets; a possessive apostrophe stays with its word."""
     stop = len(text) if end is None else end
-    tokens: list[Token] = []
-    for match in _WORD.finditer(text, start, stop):
-        word = match.group()
-        token_end = match.end()
-        if word.endswith(".") and len(word) > 1 and not _keeps_period(word):
-            word, token_end = word[:-1], token_end - 1
-        if word[-1:] == "s" and text[token_end : token_end + 1] in ("'", "’") and \
-                not text[token_end + 1 : token_end + 2].isalnum():
-            word, token_end = word + text[token_end], token_end + 1
-        tokens.append(Token(word, match.start(), token_end))
-    return tokens
+    return [Token(m.group(), m.start(), m.end()) if m.lastgroup is None else _dotted(m)
+            for m in _WORD.finditer(text, start, stop)]
 
 
-def find_spans(tokens: list[Token]) -> list[Span]:
-    """Group capitalised tokens (with inner connectors) into spans."""
+def _dotted(match: re.Match[str]) -> Token:
+    """A word written with a period: kept for ``Gov.`` and ``U.S.``, dropped when the period ends the sentence."""
+    word = match.group()
+    if _keeps_period(word):
+        return Token(word, match.start(), match.end())
+    return Token(word[:-1], match.start(), match.end() - 1)
+
+
+def find_spans(tokens: list[Token], heads: frozenset[str] = frozenset()) -> list[Span]:
+    """Group capitalised tokens (with inner connectors) into spans; ``@handles`` and ``#hashtags`` are skipped.
+
+    ``on`` and ``at`` join a run only after an organisation head noun from ``heads`` (``Council on ...``)."""
     spans: list[Span] = []
-    index = 0
-    while index < len(tokens):
-        if not _is_name_word(tokens[index]):
-            index += 1
+    cursor = 0
+    for index in [i for i, t in enumerate(tokens) if t.text[0].isupper() or "-" in t.text]:
+        if index < cursor or not _is_name_word(tokens[index]) or \
+                (index and _is_handle_mark(tokens[index - 1], tokens[index])):
             continue
-        run = [tokens[index]]
-        cursor = index + 1
-        while cursor < len(tokens):
-            token = tokens[cursor]
-            if _is_name_word(token) and _adjacent(run[-1], token):
-                run.append(token)
-                cursor += 1
-                continue
-            connectors = _connector_run(tokens, cursor)
-            if connectors and cursor + connectors < len(tokens) and _is_name_word(tokens[cursor + connectors]):
-                run.extend(tokens[cursor : cursor + connectors + 1])
-                cursor += connectors + 1
-                continue
-            break
-        spans.append(Span(tuple(run), sentence_start=index == 0 or _opens_clause(tokens[index - 1])))
-        index = cursor
+        cursor = _run_end(tokens, index, heads)
+        before = tuple(t.text for t in tokens[max(0, index - 3) : index])
+        spans.append(Span(tuple(tokens[index:cursor]), index == 0 or _opens_clause(tokens[index - 1]), before))
     return spans
 
 
+def _run_end(tokens: list[Token], index: int, heads: frozenset[str]) -> int:
+    """Index just past the run of name words (with inner connectors or a number) that starts at ``index``."""
+    cursor = index + 1
+    while cursor < len(tokens):
+        token = tokens[cursor]
+        if _is_name_word(token) and _adjacent(tokens[cursor - 1], token):
+            cursor += 1
+            continue
+        inner = _connector_run(tokens, cursor) or _inner_number(tokens, cursor) or \
+            int(tokens[cursor].text in ("on", "at") and tokens[cursor - 1].text in heads)
+        if inner and cursor + inner < len(tokens) and _is_name_word(tokens[cursor + inner]):
+            cursor += inner + 1
+            continue
+        break
+    return cursor
+
+
+def _inner_number(tokens: list[Token], index: int) -> int:
+    """1 for a number inside a name (``Movimento 5 Stelle``)."""
+    return 1 if tokens[index].text.isdigit() and len(tokens[index].text) < 3 else 0
+
+
+def _is_handle_mark(mark: Token, word: Token) -> bool:
+    return mark.text in ("@", "#") and mark.end == word.start
+
+
+_PREFIXED = re.compile(r"(?:al|el|ad|as|ibn|bin)-[A-Z]\w+")
+
+
 def _is_name_word(token: Token) -> bool:
-    if token.is_capitalised and token.text[0].isalpha():
-        return True
+    first = token.text[0]
+    if first.isupper():
+        return first.isalpha()
     # "al-Assad", "de la Cruz", "bin Salman" inside names begin lower-case but carry a capital after the hyphen
-    return bool(re.fullmatch(r"(?:al|el|ad|as|ibn|bin)-[A-Z]\w+", token.text))
+    return first in "aeib" and bool(_PREFIXED.fullmatch(token.text))
 
 
 def _adjacent(left: Token, right: Token) -> bool:

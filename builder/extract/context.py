@@ -1,0 +1,151 @@
+"""Paragraph text around a mention -> what it says about the mention: person, institution, or an alias link.
+
+Also finds institutions that are not one capitalised run: coordinated names ("the Justice, Treasury and State
+departments", "the State and Homeland Security Departments") and lower-case designations ("the congress").
+``Name (ACRONYM)`` and ``ACRONYM (Name)`` link an acronym to the name it abbreviates.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from builder.extract.classify import Candidate, is_acronym
+from builder.extract.lexicon import Lexicon
+from builder.extract.quotes import SPEECH_VERBS
+
+_PERSON_AFTER = re.compile(rf"^\s+(?:{SPEECH_VERBS}|has|had|is|was|who|himself|herself)\b|^(?:’s|'s)? "
+                           r"(?:administration|government|campaign|presidency|family|wife|husband|son|daughter)\b")
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:wrote|posted|tweeted|writing|posting|published|said|messages|used) (?:on|to|in a post on) $"
+    r"|\b(?:told|according to|reported by|interview with|outreach from|visit to|(?:co-?)?founder of|CEO of) $",
+    re.IGNORECASE)
+_THE_BEFORE = re.compile(r"(?:^|[\s“\"(])[Tt]he $")
+_VERB = rf"(?:{SPEECH_VERBS}|has|had|have|is|was|are|were|will|would|can|could|may|might|did|does|\w+ed)\b"
+_VERB_OR_END = re.compile(rf"^(?:’s|'s)?\s*(?:$|[^\w\s]|{_VERB})")
+_NAME_USE = re.compile(rf"^(?:’s|'s)?\s*(?:$|[^\w\s]|and\b|or\b|{_VERB})")
+_ITEM = r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}"
+_COORDINATED = re.compile(
+    rf"((?:{_ITEM},\s+)*{_ITEM},?\s+and\s+{_ITEM})\s+"
+    r"([Dd]epartments|[Mm]inistries|[Aa]gencies|[Cc]ommittees|[Cc]ourts|[Oo]ffices|[Cc]ommissions|[Cc]ouncils"
+    r"|[Pp]arties|[Bb]anks|[Ss]ervices)\b"
+)
+_PLURAL_HEAD = re.compile(r"(?i)\b(?:departments|ministries|agencies|committees|courts|offices|commissions|councils"
+                         r"|parties|banks|services)\b")
+_LOWER_INSTITUTION = re.compile(r"\bthe (congress|parliament|senate|legislature|national assembly|supreme court)\b")
+_OPEN_BRACKET = re.compile(r"^\s*[(\[]\s*$")
+_CLOSE_BRACKET = re.compile(r"^\s*[)\]]")
+
+
+def coordinated_candidates(paragraphs: tuple[str, ...]) -> list[Candidate]:
+    """One institution per name in ``the Justice, Treasury and State departments``; each spans to the head noun
+    so the plain runs inside the phrase can be dropped."""
+    found: list[Candidate] = []
+    for index, text in enumerate(paragraphs):
+        for match in _COORDINATED.finditer(text) if _PLURAL_HEAD.search(text) else ():
+            head = _singular(match.group(2)).capitalize()
+            for item in re.finditer(r"[^,]+?(?=,|\s+and\s+|$)", match.group(1)):
+                name = re.sub(r"^(?:and\s+|The\s+)+", "", item.group().strip())
+                if name:
+                    start = match.start(1) + item.start() + item.group().index(name)
+                    found.append(Candidate("institution", name, index, start, match.end(2),
+                                           canonical=f"{name} {head}"))
+    return found
+
+
+def lowercase_candidates(paragraphs: tuple[str, ...], home_country: Callable[[], str]) -> list[Candidate]:
+    """``the congress`` in an article set in one country (asked of ``home_country`` only when needed) is that
+    country's congress."""
+    matches = [(index, match) for index, text in enumerate(paragraphs) for match in _LOWER_INSTITUTION.finditer(text)]
+    country = home_country() if matches else ""
+    if not country:
+        return []
+    return [Candidate("institution", match.group(1), index, match.start(1), match.end(1),
+                      canonical=f"{match.group(1).title()} of {country}", qualifier=country)
+            for index, match in matches]
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1]
+
+
+def drop_covered(candidates: list[Candidate], covering: list[Candidate]) -> list[Candidate]:
+    """Candidates that start inside a coordinated phrase are replaced by the phrase's own names."""
+    return [c for c in candidates
+            if not any(o.paragraph == c.paragraph and o.start <= c.start < o.end for o in covering)]
+
+
+def link_parentheticals(ordered: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[Candidate]:
+    """``Korean Central News Agency (KCNA)``, ``CEI (Italian Episcopal Conference)``: both become one
+    institution; the acronym carries the name as its canonical form so that every later use joins it."""
+    result = list(ordered)
+    for i in range(len(result) - 1):
+        first, second = result[i], result[i + 1]
+        if first.paragraph != second.paragraph or not _in_brackets(first, second, paragraphs):
+            continue
+        name, acronym = (first, second) if is_acronym(second.text, lex) else (second, first)
+        if not is_acronym(acronym.text, lex) or is_acronym(name.text, lex) or not _may_abbreviate(name, acronym):
+            continue
+        canonical = name.canonical or name.text
+        result[i], result[i + 1] = (replace(c, kind="institution", canonical=canonical) for c in (first, second))
+    return result
+
+
+def _in_brackets(first: Candidate, second: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    text = paragraphs[first.paragraph]
+    return bool(_OPEN_BRACKET.match(text[first.end : second.start]) and _CLOSE_BRACKET.match(text[second.end :]))
+
+
+def _may_abbreviate(name: Candidate, acronym: Candidate) -> bool:
+    """An institution may be abbreviated any way; a would-be person's name only by its own initial."""
+    return name.kind == "institution" or name.text[:1] == acronym.text[:1]
+
+
+def is_person_context(candidate: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    """``Harris said``, ``the Biden administration``, ``Giammattei himself``."""
+    return bool(_PERSON_AFTER.match(paragraphs[candidate.paragraph][candidate.end :]))
+
+
+def is_institution_context(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
+    """``wrote on Twitter``, ``Facebook founder``, ``the magazine Foo``, ``Foo news agency``, ``The Guardian
+    cited`` — or a word that owns a title (``Labour’s Shadow Home Secretary``)."""
+    text = paragraphs[candidate.paragraph]
+    before, after = text[max(0, candidate.start - 40) : candidate.start], text[candidate.end :]
+    cues = _cues(lex)
+    return candidate.leans == "institution" or bool(
+        _INSTITUTION_BEFORE.search(before) or cues.before.search(before) or cues.after.match(after)
+        or (_THE_BEFORE.search(before) and _VERB_OR_END.match(after)))
+
+
+def is_after_org_noun(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
+    """``the religious schools Santo Spirito``: a name written right after the kind of organisation it is."""
+    before = paragraphs[candidate.paragraph][max(0, candidate.start - 40) : candidate.start]
+    return bool(_cues(lex).before.search(before))
+
+
+def stands_alone(candidate: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    """An acronym used as a name (``according to AFP,``, ``the KPA fired``), not as a modifier (``VIP guest``)."""
+    return bool(_NAME_USE.match(paragraphs[candidate.paragraph][candidate.end :]))
+
+
+class _Cues:
+    """Regular expressions built once from the lexicon's organisation and role nouns."""
+
+    def __init__(self, org_nouns: frozenset[str], role_nouns: frozenset[str]) -> None:
+        orgs = "|".join(sorted(map(re.escape, org_nouns), key=len, reverse=True))
+        roles = "|".join(sorted(map(re.escape, role_nouns), key=len, reverse=True))
+        self.before = re.compile(rf"\b(?:{orgs}) $")
+        """A name right after its kind: ``the magazine MicroMega``."""
+        self.after = re.compile(rf"^(?:’s|'s)?\s+(?:{orgs}|{roles})\b(?! of\b)")
+        """A name right before its kind or a role in it: ``Yonhap news agency``, ``Google headquarters``."""
+
+
+@functools.cache
+def _cues_for(org_nouns: frozenset[str], role_nouns: frozenset[str]) -> _Cues:
+    return _Cues(org_nouns, role_nouns)
+
+
+def _cues(lex: Lexicon) -> _Cues:
+    return _cues_for(lex.org_nouns, lex.role_nouns)
