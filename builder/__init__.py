@@ -12,8 +12,9 @@ Stages, in the one direction data flows (a module may import only modules above 
     markdown    Markdown body -> HTML with entity links and paragraph anchors
     urls        page paths and relative links
     model       Content -> Site (frozen): mentions and reverse indexes
+    feeds       Site -> JSON-LD, Atom feed, sitemap.xml, robots.txt
     render      Site -> RenderedPage through Jinja templates
-    output      RenderedPage -> output folder, swapped in whole
+    output      RenderedPage -> output folder with its search index, swapped in whole
     build       the pipeline, one stage per line
     serve       preview with live reload
     cli         the command line

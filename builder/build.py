@@ -9,6 +9,7 @@ from pathlib import Path
 
 from builder.config import SiteConfig, load_config
 from builder.content import load_content
+from builder.feeds import base_url_warning
 from builder.ingest import IngestPlan, plan_ingest, write_plan
 from builder.model import build_site
 from builder.output import check_output_dir, write_site
@@ -59,4 +60,4 @@ def build(site_dir: Path, out_dir: Path | None = None) -> BuildReport:
     pages = render_site(site)
     write_site(pages, out)
     return BuildReport(plan, Counter(p.kind for p in pages), time.perf_counter() - started,
-                       config.warnings + content.warnings)
+                       config.warnings + content.warnings + base_url_warning(config))

@@ -1,20 +1,28 @@
-"""RenderedPage list -> output folder, all or nothing.
+"""RenderedPage list -> output folder, all or nothing, with its search index.
 
-Pages are written into a fresh folder beside the output folder, which is swapped in only once every file is
-written: a failed or killed build leaves the previous site exactly as it was. The output folder may never be,
-or contain, the site's sources.
+Pages are written into a fresh folder beside the output folder, Pagefind indexes them there (``pagefind/``),
+and the folder is swapped in only once all that succeeded: a failed or killed build leaves the previous site
+exactly as it was. The output folder may never be, or contain, the site's sources.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from pagefind.service import get_executable
+
+from builder import urls
 from builder.errors import OutputError
 from builder.render import RenderedPage
+
+SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
+                        "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
+"""Pagefind's ready-made search interfaces: the theme's ``assets/search.js`` talks to ``pagefind.js`` itself."""
 
 
 def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
@@ -41,6 +49,7 @@ def write_site(pages: Iterable[RenderedPage], out_dir: Path) -> int:
                                          "check permissions or choose another --out") from exc
     try:
         count = _write_all(pages, staging)
+        index_search(staging)
         _swap(staging, out_dir.resolve())
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -61,6 +70,22 @@ def _write_all(pages: Iterable[RenderedPage], staging: Path) -> int:
         count += 1
     staging.chmod(0o755)
     return count
+
+
+def index_search(site: Path) -> None:
+    """Run Pagefind over the written pages: the static search index in ``pagefind/`` (byte-identical rebuilds)."""
+    executable = get_executable()
+    if executable is None:
+        raise OutputError(site, None, "cannot build the search index: Pagefind is missing; "
+                                      "run `pip install 'pagefind[extended]'` (make build does)")
+    bundle = site / urls.SEARCH_INDEX
+    result = subprocess.run([str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise OutputError(site, None, f"Pagefind could not index the site: {detail[-1] if detail else 'no output'}")
+    for name in SEARCH_BUNDLE_UNUSED:
+        (bundle / name).unlink(missing_ok=True)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -1,5 +1,6 @@
-"""Site -> RenderedPage: every page of the site as HTML bytes, through the Jinja templates. No file I/O here
-beyond reading templates.
+"""Site -> RenderedPage: every page of the site as HTML bytes, through the Jinja templates, plus the theme's
+assets and what ``feeds`` makes for machines (feed.xml, sitemap.xml, robots.txt). No file I/O here beyond
+reading templates and assets.
 
 Templates come from the site's own ``templates/`` when it has one, else from the theme shipped with the
 builder. Undefined variables are errors (StrictUndefined) and everything is HTML-escaped (autoescape).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -18,7 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from builder import markdown, urls
+from builder import feeds, markdown, urls
 from builder.errors import TemplateError
 from builder.model import Article, Entity, NameIndex, Site
 
@@ -33,7 +35,7 @@ class RenderedPage:
     url: str
     """Site-relative URL (``people/kamala-harris/``)."""
     kind: str
-    """What the page is: home, article, person, institution, index, 404, asset."""
+    """What the page is: home, article, person, institution, index, search, 404, asset, feed, sitemap, robots."""
     data: bytes
     """The file's bytes."""
 
@@ -82,10 +84,12 @@ def emphasise(sentence: str, words: str) -> Markup:
 
 
 def render_site(site: Site) -> list[RenderedPage]:
-    """Every page of the site plus the theme's assets, sorted by path."""
+    """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, by path."""
     env = make_environment(site.config.templates_dir)
-    pages = [_render(env, site, *spec) for spec in _page_specs(site)]
-    pages += list(_assets(site.config.templates_dir))
+    assets = asset_files(site.config.templates_dir)
+    pages = [_render(env, site, assets, *spec) for spec in _page_specs(site)]
+    pages += [RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items()]
+    pages += list(_machine_files(site, [p.url for p in pages if p.kind not in ("404", "asset")]))
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -93,6 +97,7 @@ def _page_specs(site: Site) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """(url, kind, template, context) for every page."""
     yield urls.HOME, "home", "home.html", {}
     yield urls.NOT_FOUND, "404", "404.html", {}
+    yield urls.SEARCH, "search", "search.html", {}
     yield urls.section_url("articles"), "index", "articles.html", {}
     yield urls.section_url("people"), "index", "entities.html", {"section": "people", "items": site.people}
     yield urls.section_url("institutions"), "index", "entities.html", {
@@ -104,13 +109,24 @@ def _page_specs(site: Site) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         yield urls.page_url(entity.page.section, entity.page.slug), kind, "entity.html", {"entity": entity}
 
 
-def _render(env: jinja2.Environment, site: Site, url: str, kind: str, name: str,
+def _machine_files(site: Site, page_urls: list[str]) -> Iterator[RenderedPage]:
+    """The Atom feed, robots.txt and, when base_url is known, sitemap.xml."""
+    yield RenderedPage(urls.FEED, "feed", feeds.atom_feed(site).encode("utf-8"))
+    yield RenderedPage(urls.ROBOTS, "robots", feeds.robots_txt(site.config).encode("utf-8"))
+    sitemap = feeds.sitemap(site.config, page_urls)
+    if sitemap is not None:
+        yield RenderedPage(urls.SITEMAP, "sitemap", sitemap.encode("utf-8"))
+
+
+def _render(env: jinja2.Environment, site: Site, assets: dict[str, bytes], url: str, kind: str, name: str,
             extra: dict[str, Any]) -> RenderedPage:
-    link: Callable[[str], str] = functools.partial(urls.relative, url)
     context = {
-        "site": site, "config": site.config, "url": url, "kind": kind, "link": link,
+        "site": site, "config": site.config, "url": url, "kind": kind, "link": _linker(site, url, kind),
         "root": urls.root_prefix(url), "entity_url": _entity_url, "article_url": _article_url,
         "article_body": functools.partial(_article_body, site, url), "description_html": _description_html,
+        "canonical": urls.absolute(site.config.base_url, url) if site.config.base_url else None,
+        "json_ld": functools.partial(_json_ld, site, url), "inline_asset": functools.partial(_inline, assets),
+        "data_uri": functools.partial(_data_uri, assets),
         **extra,
     }
     try:
@@ -121,6 +137,27 @@ def _render(env: jinja2.Environment, site: Site, url: str, kind: str, name: str,
         raise TemplateError(*_template_location(exc, name),
                             f"{exc.message or exc} (while rendering {urls.output_path(url)})") from exc
     return RenderedPage(url, kind, html.encode("utf-8"))
+
+
+def _linker(site: Site, url: str, kind: str) -> Callable[[str], str]:
+    """Relative links, except on the 404 page with base_url known: it is served at any depth, so absolute."""
+    if kind == "404" and site.config.base_url:
+        return functools.partial(urls.absolute, site.config.base_url)
+    return functools.partial(urls.relative, url)
+
+
+def _json_ld(site: Site, url: str, subject: Article | Entity | None = None) -> Markup:
+    return Markup(feeds.json_ld(site, url, subject))
+
+
+def _inline(assets: dict[str, bytes], name: str) -> Markup:
+    """An asset's text, to inline in a page that must stand alone (the 404 page)."""
+    return Markup(assets[name].decode("utf-8").replace("</", "<\\/"))
+
+
+def _data_uri(assets: dict[str, bytes], name: str) -> str:
+    """An SVG asset as a ``data:`` URI."""
+    return "data:image/svg+xml," + urllib.parse.quote(assets[name].decode("utf-8"), safe="=:/'")
 
 
 def _template_location(exc: BaseException, name: str) -> tuple[str, int | None]:
@@ -162,14 +199,14 @@ def _description_html(entity: Entity) -> Markup:
     return Markup(markdown.render(entity.page.body)) if entity.page.body.strip() else Markup("")
 
 
-def _assets(site_templates: Path) -> Iterator[RenderedPage]:
-    """The theme's static files (``templates/assets/*``); a site's own file replaces the theme's."""
-    seen: set[str] = set()
+def asset_files(site_templates: Path) -> dict[str, bytes]:
+    """The theme's static files (``templates/assets/*``) by name; a site's own file replaces the theme's."""
+    found: dict[str, bytes] = {}
     for folder in template_dirs(site_templates):
         assets = folder / "assets"
         if not assets.is_dir():
             continue
         for path in sorted(assets.iterdir()):
-            if path.is_file() and path.name not in seen and not path.name.startswith("."):
-                seen.add(path.name)
-                yield RenderedPage(urls.asset_url(path.name), "asset", path.read_bytes())
+            if path.is_file() and path.name not in found and not path.name.startswith("."):
+                found[path.name] = path.read_bytes()
+    return dict(sorted(found.items()))

@@ -1,7 +1,9 @@
 """The one place that knows where each page lives and how one page links to another.
 
-Every link is relative, so the built site works at a domain root, under any sub-path and from ``file://``.
-Page URLs are folder-style (``people/kamala-harris/``) and written as ``.../index.html`` files.
+Every link between pages is relative, so the built site works at a domain root, under any sub-path and from
+``file://``. Page URLs are folder-style (``people/kamala-harris/``) and written as ``.../index.html`` files.
+Absolute URLs (``absolute``) are made only from ``site.yaml``'s ``base_url``, for what needs them: canonical
+links, OpenGraph, the sitemap and the feed.
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ import posixpath
 
 HOME = ""
 NOT_FOUND = "404.html"
+SEARCH = "search/"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 ASSETS = "assets/"
+SEARCH_INDEX = "pagefind/"
 SECTION_INDEXES = ("articles/", "people/", "institutions/")
 
 
@@ -52,3 +59,9 @@ def root_prefix(from_url: str) -> str:
     """The relative path from a page back to the site root: ``people/x/`` -> ``../../``."""
     depth = output_path(from_url).count("/")
     return "../" * depth
+
+
+def absolute(base_url: str, url: str) -> str:
+    """``https://example.org/x/``, ``people/a/`` -> ``https://example.org/x/people/a/`` (base ends with ``/``)."""
+    return base_url + url
+
