@@ -4,13 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve lint check clean fixtures
+NODE_STAMP := node_modules/.installed
+
+.PHONY: build test serve lint check clean fixtures screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The site checks' tools (Nu validator, axe-core), from package-lock.json; --ignore-scripts: Java comes from Debian.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
 
 build: $(STAMP)  ## ingest seeds/ into content/, then write output/
 	$(BIN)/builder build
@@ -22,11 +29,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check builder tests bench
 	$(BIN)/mypy
 
-test: lint  ## ruff, mypy, then the whole test suite
+test: lint $(NODE_STAMP)  ## ruff, mypy, then the whole test suite (HTML validator and axe-core included)
 	$(BIN)/pytest -q
+
+screenshots: $(STAMP)  ## docs/*.png: home and person pages in headless Chromium at 1280 and 390 px
+	$(BIN)/python tests/take_screenshots.py
 
 fixtures: $(STAMP)  ## refresh the expected output tree of the fixture site after a deliberate change
 	$(BIN)/python tests/refresh_fixture.py
 
 clean:
-	rm -rf output .output-* $(VENV) *.egg-info
+	rm -rf output .output-* $(VENV) *.egg-info node_modules

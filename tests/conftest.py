@@ -70,7 +70,7 @@ def broken_links(out: Path) -> list[str]:
     for page in sorted(out.rglob("*.html")):
         links, _ = parse_links(page.read_text(encoding="utf-8"))
         for link in links:
-            if link.startswith(("http://", "https://", "mailto:")):
+            if link.startswith(("http://", "https://", "mailto:", "data:")):
                 continue
             if link.startswith("/"):
                 problems.append(f"{page.relative_to(out)}: root-absolute link {link}")
