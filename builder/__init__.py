@@ -16,7 +16,8 @@ Stages, in the one direction data flows (a module may import only modules above 
     render      Site -> RenderedPage through Jinja templates
     output      RenderedPage -> output folder with its search index, swapped in whole
     build       the pipeline, one stage per line
-    serve       preview with live reload
+    watch       source folders -> batches of changed paths
+    serve       preview: rebuild on change, update the open tabs, show errors over the page
     cli         the command line
 """
 

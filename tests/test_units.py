@@ -99,7 +99,8 @@ def test_title_is_cut_before_a_phrase() -> None:
 
 
 STAGES = ["errors", "config", "sentences", "seeds", "extract", "content", "ingest", "markdown", "urls", "model",
-          "feeds", "render", "output", "build", "serve", "cli"]
+          "feeds", "render", "output", "build", "watch", "serve",
+          "cli"]
 
 
 def test_modules_import_only_earlier_stages() -> None:
