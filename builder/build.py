@@ -9,8 +9,19 @@ from pathlib import Path
 
 from builder.config import SiteConfig, load_config
 from builder.content import load_content
+from builder.errors import BuilderError, BuildFailed
 from builder.feeds import base_url_warning
-from builder.ingest import IngestPlan, plan_ingest, write_plan
+from builder.ingest import (
+    IngestPlan,
+    add_moves,
+    apply_plan,
+    follow_renames,
+    generate_pages,
+    ignored_paths,
+    plan_ingest,
+    read_pages,
+    read_record,
+)
 from builder.model import build_site
 from builder.output import check_output_dir, write_site
 from builder.render import render_site
@@ -34,30 +45,40 @@ class BuildReport:
         """One line: what was written and how long it took."""
         total = sum(self.pages.values())
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.pages.items()))
-        created = len(self.ingest.create)
-        ingest = f"ingested {created} new content page{'s' if created != 1 else ''}; " if created else ""
+        counts = self.ingest.counts()
+        changes = [f"{counts[a]} {w}" for a, w in (("create", "created"), ("update", "updated"),
+                                                   ("remove", "removed")) if counts.get(a)]
+        ingest = f"content: {', '.join(changes)}; " if changes else ""
         return f"{ingest}wrote {total} files ({kinds}) in {self.seconds:.2f} s"
 
 
 def ingest(config: SiteConfig, dry_run: bool = False) -> IngestPlan:
-    """Create content pages for seeds not yet ingested (only plan them when ``dry_run``)."""
+    """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``)."""
     seeds = load_seeds(config.seeds_dir)
-    plan = plan_ingest(seeds, load_content(config.content_dir), config.content_dir)
+    disk, raw = read_pages(config.content_dir)
+    record, moved = follow_renames(read_record(config.root), disk)
+    drafts = generate_pages(seeds, disk, ignored_paths(record, disk))
+    add_moves(drafts, moved, record)
+    plan = plan_ingest(drafts, disk, raw, record)
     if not dry_run:
-        write_plan(plan)
+        apply_plan(plan, config.content_dir, config.root)
     return plan
 
 
-def build(site_dir: Path, out_dir: Path | None = None) -> BuildReport:
-    """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``)."""
+def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> BuildReport:
+    """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
+    warnings fail the build before anything is written."""
     started = time.perf_counter()
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
     plan = ingest(config)
     content = load_content(config.content_dir)
+    warnings = config.warnings + content.warnings
+    if strict and warnings:
+        raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
     site = build_site(config, content)
     pages = render_site(site)
     write_site(pages, out)
     return BuildReport(plan, Counter(p.kind for p in pages), time.perf_counter() - started,
-                       config.warnings + content.warnings + base_url_warning(config))
+                       warnings + base_url_warning(config))

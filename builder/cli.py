@@ -28,6 +28,13 @@ examples:
 """
 
 
+_VERBS = {
+    "create": ("created", "would create"), "update": ("updated", "would update"),
+    "keep": ("kept", "would keep"), "remove": ("removed", "would remove"),
+    "unchanged": ("unchanged", "unchanged"),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="builder", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -44,12 +51,18 @@ def _parser() -> argparse.ArgumentParser:
                     "output folder. The new site replaces the old one only when the build succeeds.")
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="where to write the site (default: <site>/output)")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="treat warnings (unknown settings or front-matter fields) as errors")
 
     ingest_cmd = verbs.add_parser(
         "ingest", parents=[site], help="turn new seeds into content pages",
-        description="Create content/articles, content/people and content/institutions pages for every seed "
-                    "not yet ingested. Existing pages are never overwritten.")
-    ingest_cmd.add_argument("--dry-run", action="store_true", help="list what would be created; write nothing")
+        description="Bring content/ up to date with seeds/: create the pages of new seeds, and bring new facts "
+                    "into the fields of existing pages that no editor has changed. A field or body you edited is "
+                    "never overwritten; what cannot be merged is reported. Ingest remembers what it wrote in "
+                    ".builder/ingest.json (commit it with content/).")
+    ingest_cmd.add_argument("--dry-run", action="store_true",
+                            help="list what would be created, updated, kept or removed, and why; write nothing")
+    ingest_cmd.add_argument("--verbose", action="store_true", help="also list the pages that are up to date")
 
     serve_cmd = verbs.add_parser(
         "serve", parents=[site], help="preview the site with live reload",
@@ -81,20 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.verb == "build":
-        report = build(args.site, args.out)
+        report = build(args.site, args.out, strict=args.strict)
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(report.summary())
     elif args.verb == "ingest":
-        config = load_config(args.site)
-        plan = ingest(config, dry_run=args.dry_run)
-        verb = "would create" if args.dry_run else "created"
-        for page in plan.create:
-            print(f"{verb} {page.path.relative_to(config.root)} ({page.reason})")
-        for name in plan.skipped:
-            print(f"left alone: seed {name} (already ingested)")
-        print(f"{len(plan.create)} page{'s' if len(plan.create) != 1 else ''} {verb}, "
-              f"{len(plan.skipped)} seed{'s' if len(plan.skipped) != 1 else ''} already ingested")
+        plan = ingest(load_config(args.site), dry_run=args.dry_run)
+        for step in plan.steps:
+            if step.action != "unchanged" or args.verbose:
+                print(f"{_VERBS[step.action][args.dry_run]} content/{step.path}: {step.reason}")
+        counts = plan.counts()
+        print(", ".join(f"{counts.get(a, 0)} {_VERBS[a][args.dry_run]}" for a in _VERBS))
     else:
         from builder.serve import serve
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -87,6 +86,8 @@ class EntityPage:
     """Role or description in a few words (``Vice President``); empty when unknown."""
     affiliations: tuple[str, ...]
     """For people: slugs of the institutions they belong to."""
+    moved_from: tuple[str, ...]
+    """Earlier slugs of this page: their URLs redirect here and articles may still list them."""
     body: str
     """Editable description, Markdown."""
     body_line: int
@@ -117,6 +118,17 @@ _ARTICLE_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
 }
 _ENTITY_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "name": (str, True), "aliases": (list, False), "role": (str, False), "affiliations": (list, False),
+    "moved_from": (list, False),
+}
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, but dates stay text: they are checked here, with a message, not by PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
@@ -145,7 +157,16 @@ def list_pages(folder: Path) -> list[Path]:
     """The ``.md`` pages of one section, by name."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.md") if not p.name.startswith("."))
+    pages = sorted(p for p in folder.glob("*.md") if not p.name.startswith("."))
+    for page in pages:
+        refuse_outside_link(page, folder.parent.parent)
+    return pages
+
+
+def refuse_outside_link(path: Path, root: Path) -> None:
+    """A symlink may point anywhere inside the site, never outside it."""
+    if path.is_symlink() and root.resolve() not in path.resolve().parents:
+        raise ContentError(path, None, "is a symbolic link to a file outside the site; copy the file in instead")
 
 
 def read_page(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
@@ -167,18 +188,32 @@ def parse_page(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int], s
         raw, body = handler.split(text)
     except ValueError as exc:
         raise ContentError(path, 1, "front matter is never closed; add a '---' line after it") from exc
+    _refuse_aliases(path, raw)
     node = _compose(path, raw)
     if not isinstance(node, yaml.MappingNode):
         raise ContentError(path, 2, "front matter must be a mapping of fields (key: value)")
     lines = {str(k.value): int(k.start_mark.line) + 1 for k, _ in node.value}  # raw starts after '---'
-    meta = yaml.safe_load(raw)
+    meta = yaml.load(raw, Loader=_Loader)
     body_line = text[: len(text) - len(body)].count("\n") + 1
     return meta, lines, body.lstrip("\n"), body_line + (len(body) - len(body.lstrip("\n")))
 
 
+def _refuse_aliases(path: Path, raw: str) -> None:
+    """YAML anchors and aliases (``&a``/``*a``) can blow a small file up into a huge value: not allowed here."""
+    try:
+        for event in yaml.parse(raw, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = int(event.start_mark.line) + 1 if event.start_mark is not None else 2
+                raise ContentError(path, line,
+                                   "YAML anchors and aliases (&name, *name) are not allowed in front matter; "
+                                   "write the value out")
+    except yaml.MarkedYAMLError:
+        return  # reported with its line by _compose
+
+
 def _compose(path: Path, raw: str) -> yaml.Node | None:
     try:
-        return yaml.compose(raw, Loader=yaml.SafeLoader)
+        return yaml.compose(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
         line = int(mark.line) + 1 if mark is not None else 2
@@ -249,7 +284,8 @@ def _entity(path: Path, section: Section, meta: dict[str, Any], lines: dict[str,
     return EntityPage(
         path=path, section=section, slug=page_slug(path), name=meta["name"].strip(),
         aliases=tuple(a for a in (meta.get("aliases") or ()) if a.strip()), role=meta.get("role") or "",
-        affiliations=tuple(meta.get("affiliations") or ()), body=body, body_line=body_line,
+        affiliations=tuple(meta.get("affiliations") or ()), moved_from=tuple(meta.get("moved_from") or ()),
+        body=body, body_line=body_line,
     )
 
 
@@ -271,29 +307,6 @@ def render_page(meta: dict[str, Any], body: str) -> str:
     """The text of a page file: front matter in the given key order, then the body."""
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
     return f"---\n{front}---\n\n{body.rstrip()}\n" if body.strip() else f"---\n{front}---\n"
-
-
-def article_meta(page: ArticlePage) -> dict[str, Any]:
-    """The front matter of an article page, in its documented order."""
-    return {
-        "title": page.title, "date": page.date, "dateline": page.dateline, "source": page.source,
-        "seed": page.seed, "summary": page.summary, "people": list(page.people),
-        "institutions": list(page.institutions),
-        "quotes": [{"speaker": q.speaker, "paragraph": q.paragraph, "text": q.text} for q in page.quotes],
-    }
-
-
-def entity_meta(page: EntityPage) -> dict[str, Any]:
-    """The front matter of a person or institution page, in its documented order."""
-    meta: dict[str, Any] = {"name": page.name, "aliases": list(page.aliases), "role": page.role}
-    if page.section == "people":
-        meta["affiliations"] = list(page.affiliations)
-    return meta
-
-
-def names_of(pages: Iterable[EntityPage]) -> dict[str, EntityPage]:
-    """Index entity pages by key (``people/<slug>``)."""
-    return {p.key: p for p in pages}
 
 
 _MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})

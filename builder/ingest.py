@@ -1,27 +1,30 @@
-"""Seeds -> content/: one Markdown page per new article, person and institution.
+"""Seeds -> content/: generate the pages the seeds imply, then merge them into content/ without losing an edit.
 
-Ingest plans first (a pure function of the seeds and the pages already there), then writes. It never
-overwrites a page that exists: an article already made from a seed is left alone, and a person or institution
-that already has a page is reused by name or alias.
+1. ``generate_pages``: what ingest would write for every seed (entity pages merged across seeds). Pure.
+2. ``plan_ingest``: for each file, a three-way merge of the version ingest last wrote (its record,
+   ``.builder/ingest.json``), the file on disk (perhaps edited) and the new version. A field the editor has not
+   touched takes the new value; a field the editor changed is kept, and a new value that cannot be merged is
+   reported. Pure.
+3. ``apply_plan``: write the files and the record.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from builder.content import (
-    ArticlePage,
-    Content,
-    EntityPage,
-    QuoteRef,
+    SECTIONS,
     Section,
-    article_meta,
-    entity_meta,
     escape_markdown,
+    list_pages,
     make_slug,
+    read_page,
     render_page,
 )
 from builder.errors import BuilderError, ContentError, raise_all
@@ -29,157 +32,183 @@ from builder.extract import Entity, extract_entities
 from builder.seeds import Seed
 from builder.sentences import split_sentences
 
+RECORD = Path(".builder") / "ingest.json"
+TITLE_LENGTH = 80
 _CUT_BEFORE = frozenset(
     "after on in as while when during for with to by at from amid following despite because that which who "
     "where but and or over about against into than before since".split()
 )
-TITLE_LENGTH = 80
+_MISSING: Any = object()
+
+Action = Literal["create", "update", "keep", "remove", "unchanged"]
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedPage:
-    """A content file that ingest will create."""
+class Draft:
+    """A page as ingest would write it: front matter and body."""
 
-    path: Path
-    """Where it goes."""
-    text: str
-    """Its whole text (front matter and body)."""
+    meta: dict[str, Any]
+    """Front matter, in the documented key order."""
+    body: str
+    """Markdown body."""
     reason: str
-    """Why it is created, for the report."""
+    """Where it comes from (``seed a.txt``), for the report."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What ingest does to one content file, and why."""
+
+    path: str
+    """Path relative to content/ (``people/kamala-harris.md``)."""
+    action: Action
+    """create, update, keep (an edit or a hand-written page wins), remove, or unchanged."""
+    reason: str
+    """Why, in words for the report."""
+    text: str | None = None
+    """The new text of the file for create/update."""
 
 
 @dataclass(frozen=True, slots=True)
 class IngestPlan:
-    """What ingest would do."""
+    """Everything ingest would do, and the record it would leave."""
 
-    create: tuple[PlannedPage, ...]
-    """Pages to create."""
-    skipped: tuple[str, ...]
-    """Seeds already ingested, by file name."""
+    steps: tuple[Step, ...]
+    """One step per file ingest considered, by path."""
+    record: dict[str, Any] = field(default_factory=dict)
+    """The new record: the last generated version of each page."""
+
+    @property
+    def create(self) -> tuple[Step, ...]:
+        """Files to create."""
+        return tuple(s for s in self.steps if s.action == "create")
+
+    def counts(self) -> dict[str, int]:
+        """Number of steps per action."""
+        counts: dict[str, int] = {}
+        for step in self.steps:
+            counts[step.action] = counts.get(step.action, 0) + 1
+        return counts
 
 
-def plan_ingest(seeds: Iterable[Seed], content: Content, content_dir: Path) -> IngestPlan:
-    """Decide which pages to create for the seeds not yet in ``content``."""
-    done = {a.seed for a in content.articles if a.seed}
-    article_slugs = {a.slug for a in content.articles}
-    index = _EntityIndex(content.entities)
-    create: list[PlannedPage] = []
-    skipped: list[str] = []
+# ---------------------------------------------------------------------------------------------------- generate
+
+
+def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str, Any], str]],
+                   ignored: set[str]) -> dict[str, Draft]:
+    """Every page the seeds imply, keyed by path relative to content/.
+
+    ``existing`` (pages on disk) gives stable slugs: an article keeps the slug of the page made from its seed,
+    an entity the slug of the page that already carries its name or alias. ``ignored`` entity paths were deleted
+    by an editor and are neither generated nor listed.
+    """
+    index = _EntityIndex(existing)
+    article_slugs = {p[len("articles/"):-3]: m.get("seed") for p, (m, _) in existing.items()
+                     if p.startswith("articles/")}
+    by_seed = {seed: slug for slug, seed in article_slugs.items() if seed}
+    taken = set(article_slugs)
+    drafts: dict[str, Draft] = {}
     for seed in seeds:
-        if seed.name in done:
-            skipped.append(seed.name)
-            continue
-        article, entities = _pages_for(seed, index, article_slugs, content_dir)
-        article_slugs.add(article.slug)
-        create.append(PlannedPage(article.path, render_page(article_meta(article), article.body),
-                                  f"new seed {seed.name}"))
-        for page in entities:
-            create.append(PlannedPage(page.path, render_page(entity_meta(page), page.body),
-                                      f"named in {seed.name}"))
-    return IngestPlan(tuple(create), tuple(skipped))
+        found = extract_entities(seed.paragraphs, seed.dateline)
+        keys = _add_entities(found.people, "people", seed, index, drafts, ignored)
+        keys |= _add_entities(found.institutions, "institutions", seed, index, drafts, ignored)
+        _add_affiliations(found.people, found.institutions, keys, drafts)
+        slug = by_seed.get(seed.name) or _unique_slug(_article_slug(seed), taken)
+        taken.add(slug)
+        drafts[f"articles/{slug}.md"] = _article_draft(seed, found.people, found.institutions, keys)
+    return drafts
 
 
-def write_plan(plan: IngestPlan) -> None:
-    """Create the planned pages; a page that appeared meanwhile is never overwritten."""
-    problems: list[BuilderError] = []
-    for page in plan.create:
-        page.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with page.path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(page.text)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            problems.append(ContentError(page.path, None, f"cannot be written ({exc.strerror}); "
-                                                          "check the folder's permissions"))
-    raise_all(problems)
+def _article_slug(seed: Seed) -> str:
+    return make_slug(seed.title or derive_title(seed.paragraphs[0]), 60) or make_slug(seed.path.stem) or "article"
 
 
-class _EntityIndex:
-    """Existing and newly planned entity pages, found by name or alias (case-insensitive)."""
-
-    def __init__(self, pages: Iterable[EntityPage]) -> None:
-        self.by_name: dict[tuple[str, str], str] = {}
-        self.slugs: set[tuple[str, str]] = set()
-        for page in pages:
-            self.add(page)
-
-    def add(self, page: EntityPage) -> None:
-        self.slugs.add((page.section, page.slug))
-        for name in (page.name, *page.aliases):
-            self.by_name.setdefault((page.section, name.casefold()), page.slug)
-
-    def find(self, section: str, entity: Entity) -> str | None:
-        full_names = [entity.name, *(a for a in entity.aliases if " " in a or section == "institutions")]
-        for name in full_names:
-            slug = self.by_name.get((section, name.casefold()))
-            if slug is not None:
-                return slug
-        return None
+def _article_draft(seed: Seed, people: tuple[Entity, ...], institutions: tuple[Entity, ...],
+                   keys: dict[int, str]) -> Draft:
+    listed = [keys[id(e)] for e in (*people, *institutions) if id(e) in keys]
+    found = sorted((q.paragraph + 1, keys[id(e)], q.text)
+                   for e in (*people, *institutions) if id(e) in keys for q in e.quotes)
+    quotes = [{"speaker": speaker, "paragraph": number, "text": text} for number, speaker, text in found]
+    meta = {
+        "title": seed.title or derive_title(seed.paragraphs[0]), "date": seed.date, "dateline": seed.dateline,
+        "source": seed.source, "seed": seed.name, "summary": seed.paragraphs[0],
+        "people": _unique([k.split("/", 1)[1] for k in listed if k.startswith("people/")]),
+        "institutions": _unique([k.split("/", 1)[1] for k in listed if k.startswith("institutions/")]),
+        "quotes": quotes,
+    }
+    return Draft(meta, "\n\n".join(escape_markdown(p) for p in seed.paragraphs), f"seed {seed.name}")
 
 
-def _pages_for(seed: Seed, index: _EntityIndex, taken: set[str],
-               content_dir: Path) -> tuple[ArticlePage, list[EntityPage]]:
-    found = extract_entities(seed.paragraphs, seed.dateline)
-    new_pages: list[EntityPage] = []
+def _add_entities(entities: tuple[Entity, ...], section: Section, seed: Seed, index: _EntityIndex,
+                  drafts: dict[str, Draft], ignored: set[str]) -> dict[int, str]:
+    """Merge each entity into its page's draft (aliases joined, first role kept); return id -> key."""
     keys: dict[int, str] = {}
-    slugs: dict[Section, list[str]] = {"people": [], "institutions": []}
-    sections: tuple[tuple[Section, tuple[Entity, ...]], ...] = (
-        ("people", found.people), ("institutions", found.institutions))
-    for section, entities in sections:
-        for entity in entities:
-            slug = index.find(section, entity)
-            if slug is None:
-                slug = make_slug(entity.name)
-                if not slug:
-                    continue
-                page = _entity_page(content_dir, section, slug, entity, found.institutions)
-                index.add(page)
-                new_pages.append(page)
-            if slug not in slugs[section]:
-                slugs[section].append(slug)
-            keys[id(entity)] = f"{section}/{slug}"
-    new_pages = _with_affiliations(new_pages, found.institutions, keys)
-    title = seed.title or derive_title(seed.paragraphs[0])
-    slug = _unique_slug(make_slug(title, 60) or make_slug(seed.path.stem), taken)
-    quotes = tuple(
-        QuoteRef(keys[id(e)], q.text, q.paragraph + 1)
-        for e in (*found.people, *found.institutions) if id(e) in keys for q in e.quotes
-    )
-    article = ArticlePage(
-        path=content_dir / "articles" / f"{slug}.md", slug=slug, title=title, date=seed.date,
-        dateline=seed.dateline, source=seed.source, seed=seed.name, summary=seed.paragraphs[0],
-        people=tuple(slugs["people"]), institutions=tuple(slugs["institutions"]),
-        quotes=tuple(sorted(quotes, key=lambda q: q.paragraph)),
-        body="\n\n".join(escape_markdown(p) for p in seed.paragraphs), body_line=1,
-    )
-    return article, new_pages
+    for entity in entities:
+        slug = index.find(section, entity) or make_slug(entity.name)
+        path = f"{section}/{slug}.md"
+        if not slug or path in ignored:
+            continue
+        index.add(section, slug, (entity.name, *entity.aliases))
+        keys[id(entity)] = f"{section}/{slug}"
+        draft = drafts.get(path)
+        role = entity.roles[0].text if entity.roles else ""
+        if draft is None:
+            meta: dict[str, Any] = {"name": entity.name, "aliases": list(entity.aliases), "role": role}
+            if section == "people":
+                meta["affiliations"] = []
+            drafts[path] = Draft(meta, "", f"seed {seed.name}")
+            continue
+        names = [draft.meta["name"], *draft.meta["aliases"]]
+        draft.meta["aliases"] += [a for a in (entity.name, *entity.aliases) if a not in names and a not in
+                                  draft.meta["aliases"]]
+        draft.meta["role"] = draft.meta["role"] or role
+    return keys
 
 
-def _entity_page(content_dir: Path, section: Section, slug: str, entity: Entity,
-                 institutions: tuple[Entity, ...]) -> EntityPage:
-    role = entity.roles[0].text if entity.roles else ""
-    return EntityPage(
-        path=content_dir / section / f"{slug}.md", section=section, slug=slug, name=entity.name,
-        aliases=entity.aliases, role=role, affiliations=(), body="", body_line=1,
-    )
-
-
-def _with_affiliations(pages: list[EntityPage], institutions: tuple[Entity, ...],
-                       keys: dict[int, str]) -> list[EntityPage]:
+def _add_affiliations(people: tuple[Entity, ...], institutions: tuple[Entity, ...], keys: dict[int, str],
+                      drafts: dict[str, Draft]) -> None:
     """A person whose role names an institution (``chief executive of the Refugee Council``) belongs to it."""
-    result = []
-    for page in pages:
-        names = [(inst, name) for inst in institutions for name in (inst.name, *inst.aliases) if len(name) > 3]
-        tied = sorted({keys[id(inst)].split("/", 1)[1] for inst, name in names
-                       if id(inst) in keys and page.section == "people" and _names(page.role, name)})
-        result.append(EntityPage(page.path, page.section, page.slug, page.name, page.aliases, page.role,
-                                 tuple(tied), page.body, page.body_line))
-    return result
+    for person in people:
+        if id(person) not in keys:
+            continue
+        meta = drafts[keys[id(person)] + ".md"].meta
+        for institution in institutions:
+            names = [n for n in (institution.name, *institution.aliases) if len(n) > 3]
+            slug = keys.get(id(institution), "/").split("/", 1)[1]
+            roles = " ".join(r.text for r in person.roles)
+            if slug and slug not in meta["affiliations"] and any(_names(roles, n) for n in names):
+                meta["affiliations"] = sorted([*meta["affiliations"], slug])
 
 
 def _names(text: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+class _EntityIndex:
+    """Entity pages on disk and drafted so far, found by name or alias (case-insensitive)."""
+
+    def __init__(self, existing: Mapping[str, tuple[dict[str, Any], str]]) -> None:
+        self.by_name: dict[tuple[str, str], str] = {}
+        for path, (meta, _) in sorted(existing.items()):
+            section, _, name = path.partition("/")
+            if section in ("people", "institutions"):
+                aliases = meta.get("aliases")
+                names = [str(a) for a in aliases] if isinstance(aliases, list) else []
+                self.add(section, name[:-3], (str(meta.get("name", "")), *names))
+
+    def add(self, section: str, slug: str, names: Iterable[str]) -> None:
+        for name in names:
+            if name:
+                self.by_name.setdefault((section, name.casefold()), slug)
+
+    def find(self, section: str, entity: Entity) -> str | None:
+        full_names = [entity.name, *(a for a in entity.aliases if " " in a or section == "institutions")]
+        return next((self.by_name[(section, n.casefold())] for n in full_names
+                     if (section, n.casefold()) in self.by_name), None)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _unique_slug(slug: str, taken: set[str]) -> str:
@@ -207,3 +236,240 @@ def derive_title(lede: str) -> str:
     if not best:
         best = first[:TITLE_LENGTH].rsplit(" ", 1)[0]
     return best.rstrip(",;:—–- ")
+
+
+# -------------------------------------------------------------------------------------------------------- merge
+
+
+def plan_ingest(drafts: Mapping[str, Draft], disk: Mapping[str, tuple[dict[str, Any], str]],
+                raw: Mapping[str, str], record: Mapping[str, Any]) -> IngestPlan:
+    """Decide, file by file, what to write; never overwrite a field or body an editor changed."""
+    steps: list[Step] = []
+    new_record: dict[str, Any] = {}
+    gone = {p for p in record if p.startswith("articles/") and p not in drafts and p in disk
+            and _as_record(*disk[p]) == record[p]}
+    listed = _listed_slugs(drafts, {p: page for p, page in disk.items() if p not in gone})
+    for path in sorted(set(drafts) | set(record)):
+        draft, base = drafts.get(path), record.get(path)
+        current = disk.get(path)
+        if path in raw and current is None:
+            steps.append(Step(path, "keep", "cannot be read; ingest leaves it alone until its error is fixed"))
+            if base is not None:
+                new_record[path] = base
+        elif draft is not None:
+            new_record[path] = _as_record(draft.meta, draft.body)
+            steps.append(_step_for_draft(path, draft, base, current, raw.get(path, "")))
+        elif base is not None and current is not None:
+            step = _step_for_orphan(path, base, current, listed)
+            steps.append(step)
+            if step.action == "keep":
+                new_record[path] = base
+        elif base is not None:
+            new_record[path] = base  # deleted by an editor: remembered, so it is not made again
+    return IngestPlan(tuple(steps), new_record)
+
+
+def _step_for_draft(path: str, draft: Draft, base: dict[str, Any] | None,
+                    current: tuple[dict[str, Any], str] | None, raw: str) -> Step:
+    new_text = render_page(draft.meta, draft.body)
+    if current is None:
+        return Step(path, "create", f"new page from {draft.reason}", new_text)
+    meta, body = current
+    if base is None:
+        same = _as_record(meta, body) == _as_record(draft.meta, draft.body)
+        return Step(path, "unchanged" if same else "keep", "up to date" if same else "not made by ingest; left as is")
+    merged_meta, merged_body, updated, conflicts = merge_page(base, (meta, body), (draft.meta, draft.body))
+    if not updated:
+        reason = "kept your edits" + (f"; not merged: {'; '.join(conflicts)}" if conflicts else "")
+        return Step(path, "keep" if conflicts else "unchanged", reason if conflicts else "up to date")
+    if _has_comments(raw):
+        return Step(path, "keep", "has comments in its front matter, so ingest leaves it alone; not merged: "
+                                  + ", ".join(updated))
+    reason = f"updated {', '.join(updated)} from {draft.reason}"
+    if conflicts:
+        reason += f"; kept your edits, not merged: {'; '.join(conflicts)}"
+    return Step(path, "update", reason, render_page(merged_meta, merged_body))
+
+
+def _step_for_orphan(path: str, base: dict[str, Any], current: tuple[dict[str, Any], str],
+                     listed: set[str]) -> Step:
+    """A page whose seed is gone: removed if nobody edited it and no article lists it, else kept."""
+    edited = _as_record(*current) != base
+    if edited:
+        return Step(path, "keep", "its seed is gone, but the page was edited, so it stays")
+    if path in listed:
+        return Step(path, "keep", "its seed is gone, but an article still lists it")
+    return Step(path, "remove", "its seed is gone and the page was never edited")
+
+
+def _listed_slugs(drafts: Mapping[str, Draft], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:
+    pages = {p: d.meta for p, d in drafts.items()} | {p: m for p, (m, _) in disk.items() if p not in drafts}
+    listed: set[str] = set()
+    for path, meta in pages.items():
+        if path.startswith("articles/"):
+            for section in ("people", "institutions"):
+                values = meta.get(section)
+                listed |= {f"{section}/{s}.md" for s in (values if isinstance(values, list) else [])}
+    return listed
+
+
+def merge_page(base: dict[str, Any], disk: tuple[dict[str, Any], str],
+               new: tuple[dict[str, Any], str]) -> tuple[dict[str, Any], str, list[str], list[str]]:
+    """Three-way merge of front matter fields and body: (meta, body, fields updated, conflicts described)."""
+    meta, body = disk
+    base_meta, base_body = base["meta"], base["body"]
+    merged: dict[str, Any] = {}
+    updated: list[str] = []
+    conflicts: list[str] = []
+    for key in _unique([*meta, *new[0]]):
+        mine, old, theirs = meta.get(key, _MISSING), base_meta.get(key, _MISSING), new[0].get(key, _MISSING)
+        value, change = _merge_value(_norm(mine), _norm(old), _norm(theirs), mine, theirs)
+        if value is not _MISSING:
+            merged[key] = value
+        _note(change, key, theirs, updated, conflicts)
+    value, change = _merge_value(body.strip(), base_body, new[1].strip(), body, new[1])
+    _note(change, "body", new[1], updated, conflicts)
+    return merged, value, updated, conflicts
+
+
+def _merge_value(mine: Any, old: Any, theirs: Any, mine_raw: Any, theirs_raw: Any) -> tuple[Any, str]:
+    """Take theirs where mine is untouched (equal to old); keep mine where theirs has nothing new."""
+    if mine == theirs:
+        return mine_raw, ""
+    if mine == old:
+        return theirs_raw, "updated"
+    if theirs == old:
+        return mine_raw, ""
+    return mine_raw, "conflict"
+
+
+def _note(change: str, key: str, theirs: Any, updated: list[str], conflicts: list[str]) -> None:
+    if change == "updated":
+        updated.append(key)
+    elif change == "conflict":
+        shown = json.dumps(_norm(theirs), ensure_ascii=False)
+        conflicts.append(f"{key} would be {shown[:60] + '…' if len(shown) > 60 else shown}")
+
+
+def _norm(value: Any) -> Any:
+    """Values as JSON would hold them (dates as text), so that disk, record and draft compare equal."""
+    if value is _MISSING:
+        return value
+    return json.loads(json.dumps(value, default=_json_default, ensure_ascii=False))
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot record {type(value).__name__}")
+
+
+def _as_record(meta: dict[str, Any], body: str) -> dict[str, Any]:
+    return {"meta": _norm(meta), "body": body.strip()}
+
+
+def _has_comments(raw: str) -> bool:
+    front = raw.split("\n---", 1)[0]
+    return any(line.lstrip().startswith("#") for line in front.splitlines()[1:])
+
+
+# ------------------------------------------------------------------------------------------------------- disk
+
+
+def read_pages(content_dir: Path) -> tuple[dict[str, tuple[dict[str, Any], str]], dict[str, str]]:
+    """Every readable content page as (front matter, body) and its raw text, keyed by path relative to content/.
+
+    A page that cannot be read is left out of the first mapping but kept in the second, so ingest never writes
+    over it; the build reports its error.
+    """
+    pages: dict[str, tuple[dict[str, Any], str]] = {}
+    raw: dict[str, str] = {}
+    for section in SECTIONS:
+        for path in list_pages(content_dir / section):
+            key = f"{section}/{path.name}"
+            raw[key] = path.read_text(encoding="utf-8-sig", errors="replace")
+            try:
+                meta, _, body, _ = read_page(path)
+            except BuilderError:
+                continue
+            pages[key] = (meta, body)
+    return pages, raw
+
+
+def read_record(site_dir: Path) -> dict[str, Any]:
+    """The last generated version of each page (empty when ingest has not run here yet)."""
+    path = site_dir / RECORD
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ContentError(path, None, "ingest's record is damaged; delete it (pages will then count as "
+                                       "edited and be left alone)") from exc
+    return dict(data.get("pages", {})) if isinstance(data, dict) else {}
+
+
+def follow_renames(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]
+                   ) -> tuple[dict[str, Any], dict[str, str]]:
+    """Entity pages an editor renamed (moved to a new file that carries the same name): the record follows the
+    page to its new path, and the renames are returned as old path -> new path."""
+    moved: dict[str, str] = {}
+    untracked = [p for p in disk if p not in record and not p.startswith("articles/")]
+    for old, base in record.items():
+        if old in disk or old.startswith("articles/"):
+            continue
+        name = str(base.get("meta", {}).get("name", "")).casefold()
+        matches = [p for p in untracked if p.split("/")[0] == old.split("/")[0] and name in _names_of(disk[p][0])]
+        if len(matches) == 1:
+            moved[old] = matches[0]
+    followed = {moved.get(path, path): base for path, base in record.items()}
+    return followed, moved
+
+
+def _names_of(meta: Mapping[str, Any]) -> set[str]:
+    aliases = meta.get("aliases")
+    return {str(n).casefold() for n in [meta.get("name", ""), *(aliases if isinstance(aliases, list) else [])]}
+
+
+def add_moves(drafts: dict[str, Draft], moved: Mapping[str, str], record: Mapping[str, Any]) -> None:
+    """A renamed page's draft lists its earlier slugs in ``moved_from`` (kept from then on), so old URLs keep
+    working."""
+    olds: dict[str, set[str]] = {}
+    for old, new in moved.items():
+        olds.setdefault(new, set()).add(Path(old).stem)
+    for path, draft in drafts.items():
+        earlier = record.get(path, {}).get("meta", {}).get("moved_from") or []
+        slugs = olds.get(path, set()) | set(earlier)
+        if slugs:
+            draft.meta["moved_from"] = sorted(slugs)
+
+
+def ignored_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:
+    """Entity pages ingest made that an editor deleted: never made again."""
+    return {p for p in record if p not in disk and not p.startswith("articles/")}
+
+
+def apply_plan(plan: IngestPlan, content_dir: Path, site_dir: Path) -> None:
+    """Write, update and remove files as planned, then the record; report files that cannot be written."""
+    problems: list[BuilderError] = []
+    for step in plan.steps:
+        target = content_dir / step.path
+        try:
+            if step.action in ("create", "update") and step.text is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(step.text, encoding="utf-8", newline="\n")
+            elif step.action == "remove":
+                target.unlink(missing_ok=True)
+        except OSError as exc:
+            problems.append(ContentError(target, None, f"cannot be written ({exc.strerror}); check the folder's "
+                                                       "permissions"))
+    raise_all(problems)
+    _write_record(site_dir / RECORD, plan.record)
+
+
+def _write_record(path: Path, record: Mapping[str, Any]) -> None:
+    text = json.dumps({"version": 1, "pages": record}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    if (path.exists() and path.read_text(encoding="utf-8") == text) or (not path.exists() and not record):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -63,6 +63,16 @@ def paragraphs(body: str) -> list[Paragraph]:
     return result
 
 
+def links(body: str) -> list[tuple[int, str]]:
+    """(0-based line, href) of every link in the body."""
+    found: list[tuple[int, str]] = []
+    for token in _MD.parse(body):
+        if token.type == "inline" and token.children:
+            line = token.map[0] if token.map else 0
+            found += [(line, str(c.attrGet("href"))) for c in token.children if c.type == "link_open"]
+    return found
+
+
 def plain_text(children: list[Token]) -> str:
     """The text of inline tokens, markup removed."""
     parts = []
@@ -78,9 +88,15 @@ Linker = Callable[[str], list[tuple[int, int, str]]]
 """Finds names in a text: (start, end, href) of each, left to right, never overlapping."""
 
 
-def render(body: str, linker: Linker | None = None) -> str:
-    """Render a body to HTML; each name the linker finds in the text becomes a link to its href."""
+def render(body: str, linker: Linker | None = None, rewrite: Callable[[str], str] | None = None) -> str:
+    """Render a body to HTML; each name the linker finds in the text becomes a link to its href, and each
+    link's href goes through ``rewrite`` (content paths to page URLs)."""
     tokens = _MD.parse(body)
+    if rewrite is not None:
+        for token in tokens:
+            for child in token.children or []:
+                if child.type == "link_open":
+                    child.attrSet("href", rewrite(str(child.attrGet("href"))))
     if linker is not None:
         for token in tokens:
             if token.type == "inline" and token.children:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
@@ -93,6 +93,8 @@ class Site:
     """Institution key -> keys of the people affiliated with it."""
     quotes: Mapping[str, tuple[tuple[str, QuoteRef], ...]]
     """Entity key -> (article slug, quote) pairs."""
+    moved: Mapping[str, str]
+    """Earlier entity key -> the key of the page it moved to (its old URL redirects there)."""
 
     def article(self, slug: str) -> Article:
         """The article with this slug."""
@@ -102,7 +104,9 @@ class Site:
 def build_site(config: SiteConfig, content: Content) -> Site:
     """Check references, find mentions and fill the reverse indexes."""
     entities = {e.key: Entity(e) for e in content.entities}
-    raise_all(list(_reference_problems(content, entities)))
+    moved = _moved(content.entities)
+    content = Content(tuple(_follow_moves(a, moved) for a in content.articles), content.entities, content.warnings)
+    raise_all(list(_reference_problems(content, entities)) + list(_link_problems(content)))
     articles = tuple(sorted(
         (Article(a, tuple(markdown.paragraphs(a.body))) for a in content.articles),
         key=lambda a: (-a.page.date.toordinal(), a.page.title, a.page.slug),
@@ -119,7 +123,58 @@ def build_site(config: SiteConfig, content: Content) -> Site:
         appears_with=_appears_with(articles, entities),
         members=_group((f"institutions/{s}", e.key) for e in entities.values() for s in e.page.affiliations),
         quotes=_group((q.speaker, (a.page.slug, q)) for a in articles for q in a.page.quotes),
+        moved=MappingProxyType(moved),
     )
+
+
+def _moved(pages: Iterable[EntityPage]) -> dict[str, str]:
+    """Old key -> new key for every ``moved_from`` slug."""
+    return {f"{p.section}/{old}": p.key for p in pages for old in p.moved_from}
+
+
+def _follow_moves(article: ArticlePage, moved: Mapping[str, str]) -> ArticlePage:
+    """An article that still lists an entity's old slug lists its new one."""
+    if not moved:
+        return article
+
+    def follow(section: str, slugs: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(moved.get(f"{section}/{s}", f"{section}/{s}").split("/", 1)[1] for s in slugs))
+
+    quotes = tuple(replace(q, speaker=moved.get(q.speaker, q.speaker)) for q in article.quotes)
+    return replace(article, people=follow("people", article.people),
+                   institutions=follow("institutions", article.institutions), quotes=quotes)
+
+
+def _link_problems(content: Content) -> Iterable[BuilderError]:
+    """Links in Markdown bodies must lead to a content page (``../people/x.md``), an anchor of it
+    (``x.md#p2``), or a full web address."""
+    pages = {a.path.resolve(): len(markdown.paragraphs(a.body)) for a in content.articles}
+    pages |= {e.path.resolve(): 0 for e in content.entities}
+    bodies: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
+    for page in bodies:
+        for line, href in markdown.links(page.body):
+            problem = link_problem(page.path, href, pages)
+            if problem:
+                yield ContentError(page.path, page.body_line + line, problem)
+
+
+def link_problem(source: Path, href: str, pages: Mapping[Path, int]) -> str:
+    """Why ``href`` in ``source`` is broken, or the empty string when it is fine."""
+    if re.match(r"^[a-zA-Z][\w+.-]*:", href):
+        return ""
+    target, _, fragment = href.partition("#")
+    if href.startswith("/") or (target and not target.endswith(".md")):
+        return (f"link '{href}' does not point at a content page; link to a .md file (e.g. ../people/x.md) "
+                "or a full https:// address")
+    path = (source.parent / target).resolve() if target else source.resolve()
+    if path not in pages:
+        close = difflib.get_close_matches(str(path), [str(p) for p in pages], n=1)
+        hint = f"; did you mean '{Path(close[0]).relative_to(source.parent.parent.resolve())}'?" if close else ""
+        return f"broken link '{href}': no such page{hint}"
+    if fragment and not (fragment.startswith("p") and fragment[1:].isdigit() and 0 < int(fragment[1:]) <=
+                         pages[path]):
+        return f"broken link '{href}': the page has no anchor '#{fragment}' (paragraphs are #p1 to #p{pages[path]})"
+    return ""
 
 
 def _keys(page: ArticlePage) -> list[str]:

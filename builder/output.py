@@ -7,9 +7,11 @@ exactly as it was. The output folder may never be, or contain, the site's source
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,8 +43,12 @@ def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
 def write_site(pages: Iterable[RenderedPage], out_dir: Path) -> int:
     """Write every page into a fresh folder and swap it in place of ``out_dir``; return the number of files."""
     parent = out_dir.resolve().parent
+    blocking = next((p for p in (parent, *parent.parents) if p.exists()), parent)
+    if not blocking.is_dir():
+        raise OutputError(out_dir, None, f"cannot create the output folder: {blocking} is a file; choose another --out")
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=parent))
     except OSError as exc:
         raise OutputError(out_dir, None, f"cannot create the output folder ({exc.strerror}); "
@@ -89,13 +95,42 @@ def index_search(site: Path) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging``; the old folder is removed only after the new one is in place."""
+    """Replace ``out`` by ``staging``: an atomic exchange where the system has one, so that a build killed at any
+    moment leaves either the old site or the new one in place; the old folder is removed afterwards."""
     if not out.exists():
         os.replace(staging, out)
         return
     if not out.is_dir():
         raise OutputError(out, None, "output path exists and is not a folder; remove it or choose another --out")
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
     os.replace(out, retired / out.name)
     os.replace(staging, out)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step with Linux's renameat2(RENAME_EXCHANGE); False where that is unavailable."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove the staging folders of builds that were killed before they could clean up."""
+    parent = out_dir.resolve().parent
+    for prefix in (f".{out_dir.name}-new-", f".{out_dir.name}-old-"):
+        for leftover in sorted(parent.glob(prefix + "*")):
+            shutil.rmtree(leftover, ignore_errors=True)

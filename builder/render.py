@@ -90,6 +90,7 @@ def render_site(site: Site) -> list[RenderedPage]:
     pages = [_render(env, site, assets, *spec) for spec in _page_specs(site)]
     pages += [RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items()]
     pages += list(_machine_files(site, [p.url for p in pages if p.kind not in ("404", "asset")]))
+    pages += list(_redirects(site))
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -188,7 +189,13 @@ def _article_body(site: Site, url: str, article: Article) -> Markup:
     def linker(text: str) -> list[tuple[int, int, str]]:
         return [(start, end, hrefs[key]) for start, end, key in names.find(text)]
 
-    return Markup(markdown.render(article.page.body, linker))
+    return Markup(markdown.render(article.page.body, linker, functools.partial(_rewrite, url)))
+
+
+def _rewrite(url: str, href: str) -> str:
+    """Links between content files (``../people/x.md``) become links between pages."""
+    target = urls.content_link(href)
+    return href if target is None else urls.relative(url, target)
 
 
 def _listed(article: Article) -> list[str]:
@@ -196,7 +203,9 @@ def _listed(article: Article) -> list[str]:
 
 
 def _description_html(entity: Entity) -> Markup:
-    return Markup(markdown.render(entity.page.body)) if entity.page.body.strip() else Markup("")
+    url = _entity_url(entity)
+    html = markdown.render(entity.page.body, rewrite=functools.partial(_rewrite, url))
+    return Markup(html) if entity.page.body.strip() else Markup("")
 
 
 def asset_files(site_templates: Path) -> dict[str, bytes]:
@@ -210,3 +219,28 @@ def asset_files(site_templates: Path) -> dict[str, bytes]:
             if path.is_file() and path.name not in found and not path.name.startswith("."):
                 found[path.name] = path.read_bytes()
     return dict(sorted(found.items()))
+
+
+_REDIRECT = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>Moved: {name}</title>
+<meta http-equiv="refresh" content="0; url={href}">
+<link rel="canonical" href="{href}">
+</head>
+<body>
+<p>This page has moved to <a href="{href}">{name}</a>.</p>
+</body>
+</html>
+"""
+
+
+def _redirects(site: Site) -> Iterator[RenderedPage]:
+    """A small page at each entity's earlier URL (``moved_from``) that sends the reader to its new one."""
+    for old_key, new_key in sorted(site.moved.items()):
+        entity = site.entities[new_key]
+        old_url = urls.page_url(*old_key.split("/", 1))
+        html = _REDIRECT.format(lang=escape(site.config.language), name=escape(entity.page.name),
+                                href=escape(urls.relative(old_url, _entity_url(entity))))
+        yield RenderedPage(old_url, "redirect", html.encode("utf-8"))

@@ -20,6 +20,8 @@ import yaml
 from builder.errors import BuilderError, SeedError, raise_all
 
 SEED_SUFFIXES = (".txt", ".md", ".markdown")
+MAX_SEED_BYTES = 5_000_000
+"""A news article is a few kilobytes; anything this large is not one article."""
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\S+)\s*(.*)$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -79,6 +81,12 @@ def list_seed_files(seeds_dir: Path) -> list[Path]:
 
 def read_seed_text(path: Path) -> str:
     """Read a seed as UTF-8 text, refusing binary files with a message that says what to do."""
+    if path.is_symlink() and path.parent.resolve() not in path.resolve().parents:
+        raise SeedError(path, None, "is a symbolic link to a file outside seeds/; copy the file in instead")
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        raise SeedError(path, None, f"is {size / 1e6:.0f} MB, more than the {MAX_SEED_BYTES // 1_000_000} MB "
+                                    "one article may hold; split it into one file per article")
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise SeedError(path, None, "is a binary file, not a text article; remove it from seeds/")

@@ -65,3 +65,12 @@ def absolute(base_url: str, url: str) -> str:
     """``https://example.org/x/``, ``people/a/`` -> ``https://example.org/x/people/a/`` (base ends with ``/``)."""
     return base_url + url
 
+
+def content_link(href: str) -> str | None:
+    """``../people/x.md#p2`` (a link between content files) -> ``people/x/#p2``; None for any other link."""
+    target, _, fragment = href.partition("#")
+    parts = target.split("/")
+    if not target.endswith(".md") or len(parts) < 2 or "://" in href:
+        return None
+    url = page_url(parts[-2], parts[-1][: -len(".md")])
+    return url + (f"#{fragment}" if fragment else "")

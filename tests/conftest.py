@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -70,7 +71,7 @@ def broken_links(out: Path) -> list[str]:
     for page in sorted(out.rglob("*.html")):
         links, _ = parse_links(page.read_text(encoding="utf-8"))
         for link in links:
-            if link.startswith(("http://", "https://", "mailto:", "data:")):
+            if re.match(r"^[a-zA-Z][\w+.-]*:", link):
                 continue
             if link.startswith("/"):
                 problems.append(f"{page.relative_to(out)}: root-absolute link {link}")

@@ -109,7 +109,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path, write: Wr
         build(tmp_path)
     after = {p: p.read_bytes() for p in (tmp_path / "output").rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == []
 
 
 def test_stale_pages_disappear_on_the_next_build(tmp_path: Path, write: Write) -> None:
@@ -163,7 +163,7 @@ def test_ingest_dry_run_lists_pages_and_writes_nothing(tmp_path: Path, write: Wr
     write("seeds/lisbon.txt", SEED)
     assert main(["ingest", "--site", str(tmp_path), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "would create content/people/ana-sousa.md (named in lisbon.txt)" in out
+    assert "would create content/people/ana-sousa.md: new page from seed lisbon.txt" in out
     assert not (tmp_path / "content").exists()
 
 
@@ -172,7 +172,7 @@ def test_build_from_a_site_folder_without_templates_uses_the_shipped_theme(tmp_p
     result = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=tmp_path, capture_output=True,
                             text=True, check=False, env={**os.environ, "PYTHONPATH": ""})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ingested ") and " files (" in result.stdout
+    assert result.stdout.startswith("content: 3 created; wrote ") and " files (" in result.stdout
     assert (tmp_path / "output/assets/style.css").is_file()
 
 

@@ -1,0 +1,168 @@
+"""Bad and hostile input: one folder per case under tests/invalid/ with the message a user sees beside it, and
+harmless oddities under tests/hostile/ that must build into a correct, safe site."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder import build
+from builder.content import make_slug, parse_page, render_page
+from builder.errors import BuilderError
+
+from .conftest import SEED
+
+HERE = Path(__file__).resolve().parent
+INVALID = sorted(p.name for p in (HERE / "invalid").iterdir() if p.is_dir())
+HOSTILE = sorted(p.name for p in (HERE / "hostile").iterdir() if p.is_dir())
+
+
+def run_build(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "builder", "build", "--site", str(site), *extra],
+                          capture_output=True, text=True, check=False, timeout=120)
+
+
+@pytest.mark.parametrize("case", INVALID)
+def test_invalid_input_gives_its_message_and_exit_1(case: str, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(HERE / "invalid" / case / "site", site)
+    result = run_build(site)
+    expected = (HERE / "invalid" / case / "expected.txt").read_text(encoding="utf-8")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.sub(r"(?m)^error: ", "", result.stderr.replace(f"{site}/", "")) == expected
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_odd_but_harmless_input_builds_a_safe_site(case: str, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(HERE / "hostile" / case / "site", site)
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    html = "".join(p.read_text() for p in (site / "output").rglob("*.html"))
+    assert "<script>alert" not in html and 'href="javascript:' not in html and "<b>there" not in html
+
+
+def test_script_in_a_seed_is_shown_as_text(tmp_path: Path) -> None:
+    shutil.copytree(HERE / "hostile" / "html-in-text" / "site", tmp_path / "site")
+    build(tmp_path / "site")
+    [article] = (tmp_path / "site/output/articles").glob("*/index.html")
+    text = article.read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "*Carlos* [Mendes](javascript:alert(1)) &amp; co." in text
+
+
+def test_two_seeds_with_the_same_headline_get_distinct_pages(tmp_path: Path) -> None:
+    shutil.copytree(HERE / "hostile" / "same-slug" / "site", tmp_path / "site")
+    build(tmp_path / "site")
+    names = sorted(p.name for p in (tmp_path / "site/content/articles").iterdir())
+    assert names == ["prime-minister-ana-sousa-spoke-on-monday-2.md", "prime-minister-ana-sousa-spoke-on-monday.md"]
+
+
+def test_very_large_seed_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    big = tmp_path / "seeds/big.txt"
+    big.write_text(" date 2021-01-01 " + "Word " * 6_000_000)
+    result = run_build(tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (f"error: {big}: is 30 MB, more than the 5 MB one article may hold; split it into one "
+                             "file per article\n")
+
+
+def test_symlink_out_of_the_site_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\nname: Secret\n---\n")
+    site = tmp_path / "site"
+    (site / "content/people").mkdir(parents=True)
+    (site / "content/people/secret.md").symlink_to(outside)
+    result = run_build(site)
+    assert result.returncode == 1
+    assert "secret.md: is a symbolic link to a file outside the site; copy the file in instead" in result.stderr
+
+
+def test_output_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    (tmp_path / "file").write_text("a file, not a folder")
+    result = run_build(tmp_path, "--out", str(tmp_path / "file/out"))
+    assert result.returncode == 1
+    assert result.stderr == (f"error: {tmp_path / 'file/out'}: cannot create the output folder: {tmp_path / 'file'} "
+                             "is a file; choose another --out\n")
+
+
+def test_output_that_is_a_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    (tmp_path / "out").write_text("not a folder")
+    result = run_build(tmp_path, "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "output path exists and is not a folder" in result.stderr
+    assert (tmp_path / "out").read_text() == "not a folder"
+
+
+def test_killed_build_leaves_the_previous_output_exactly_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    for number in range(150):
+        (tmp_path / "seeds" / f"{number:03}.txt").write_text(
+            f" date 2021-01-{number % 28 + 1:02} LIMA (AP) — Minister Ana Sousa{number} met Carlos Mendes{number} "
+            f"of the Port Authority {number}.\n\n“We talked about issue {number},” Sousa{number} said.\n")
+    build(tmp_path)
+    before = {p: p.read_bytes() for p in sorted((tmp_path / "output").rglob("*")) if p.is_file()}
+    for path in (tmp_path / "content/people").glob("*.md"):
+        path.write_text(path.read_text() + "\nEdited.\n")
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        process = subprocess.Popen([sys.executable, "-m", "builder", "build", "--site", str(tmp_path)])
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = {p: p.read_bytes() for p in sorted((tmp_path / "output").rglob("*")) if p.is_file()}
+        assert after.keys() == before.keys() or all("Edited." in after[p].decode() for p in after
+                                                    if "/people/" in str(p) and p.name == "index.html")
+    build(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == []
+
+
+_words = st.text(st.characters(blacklist_categories=["Cs"]), max_size=60)
+# YAML reads U+0085, U+2028 and U+2029 as line breaks; seeds never carry them (their whitespace is collapsed).
+_yaml_text = st.characters(blacklist_categories=("Cs", "Zl", "Zp"), blacklist_characters="\x85")
+
+
+@given(_words)
+def test_slugs_are_always_safe(text: str) -> None:
+    slug = make_slug(text)
+    assert slug == make_slug(slug)
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
+    assert ".." not in slug and "/" not in slug and "\x00" not in slug
+
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(_yaml_text, max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text("abcdefgh", min_size=1), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.text("abcdefghij_", min_size=1, max_size=10), _values, min_size=1, max_size=5),
+       st.text(_yaml_text.filter(lambda c: c.isprintable() or c == "\n"), max_size=80))
+def test_front_matter_round_trips(meta: dict[str, object], body: str) -> None:
+    text = render_page(meta, body)
+    parsed, _, parsed_body, _ = parse_page(Path("x.md"), text)
+    assert parsed == meta
+    assert parsed_body.strip() == body.strip()
+
+
+def test_builder_error_is_the_only_way_a_user_mistake_surfaces(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text("nope")
+    with pytest.raises(BuilderError):
+        build(tmp_path)

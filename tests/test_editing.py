@@ -1,0 +1,127 @@
+"""Editors never lose work: re-ingest merges new facts into untouched fields and reports what it cannot merge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder import build
+from builder.cli import main
+from builder.ingest import merge_page
+
+Write = Callable[[str, str], Path]
+
+FIRST = " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes on Tuesday.\n"
+SECOND = (" date 2024-04-01 PORTO (AP) — Ana Sousa opened a bridge with Carlos Mendes, the mayor.\n\n"
+          "“It links two cities,” Sousa said.\n")
+
+
+def test_edit_survives_reingest_while_new_facts_arrive(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = tmp_path / "content/people/ana-sousa.md"
+    page.write_text(page.read_text().replace("role: Prime Minister", "role: Head of government")
+                    + "\nLeads a minority government.\n")
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    text = page.read_text()
+    assert "role: Head of government" in text and "Leads a minority government." in text
+    assert "- Sousa" in text  # the alias the second seed brought reached the untouched field
+    assert "Leads a minority government." in (tmp_path / "output/people/ana-sousa/index.html").read_text()
+
+
+def test_conflicting_edit_is_kept_and_reported(tmp_path: Path, write: Write,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = tmp_path / "content/people/ana-sousa.md"
+    page.write_text(page.read_text().replace("aliases: []", "aliases:\n- A. Sousa"))
+    write("seeds/b.txt", SECOND)
+    assert main(["ingest", "--site", str(tmp_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert 'would keep content/people/ana-sousa.md: kept your edits; not merged: aliases would be ["Sousa"]' in out
+    assert ("would create content/articles/ana-sousa-opened-a-bridge-with-carlos-mendes-the-mayor.md: new page from "
+            "seed b.txt") in out
+    main(["ingest", "--site", str(tmp_path)])
+    assert "- A. Sousa" in page.read_text() and "- Sousa" not in page.read_text()
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    write("seeds/a.txt", FIRST)
+    assert main(["ingest", "--site", str(tmp_path), "--dry-run"]) == 0
+    assert "would create content/people/ana-sousa.md: new page from seed a.txt" in capsys.readouterr().out
+    assert not (tmp_path / "content").exists() and not (tmp_path / ".builder").exists()
+
+
+def test_removed_seed_removes_untouched_pages_and_keeps_edited_ones(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    [article] = (tmp_path / "content/articles").iterdir()
+    person = tmp_path / "content/people/ana-sousa.md"
+    person.write_text(person.read_text() + "\nEdited by hand.\n")
+    (tmp_path / "seeds/a.txt").unlink()
+    build(tmp_path)
+    assert not article.exists()
+    assert person.exists() and "Edited by hand." in person.read_text()
+    assert not (tmp_path / "content/people/carlos-mendes.md").exists()
+
+
+def test_page_deleted_by_an_editor_is_not_made_again(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    (tmp_path / "content/people/carlos-mendes.md").unlink()
+    [article] = (tmp_path / "content/articles").iterdir()
+    article.write_text(article.read_text().replace("- carlos-mendes\n", ""))
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    assert not (tmp_path / "content/people/carlos-mendes.md").exists()
+    assert "carlos-mendes" not in "".join(p.read_text() for p in (tmp_path / "content/articles").iterdir())
+
+
+def test_renamed_entity_keeps_its_old_url(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    old = tmp_path / "content/people/ana-sousa.md"
+    old.rename(tmp_path / "content/people/ana-maria-sousa.md")
+    build(tmp_path)
+    assert "moved_from:\n- ana-sousa" in (tmp_path / "content/people/ana-maria-sousa.md").read_text()
+    redirect = (tmp_path / "output/people/ana-sousa/index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=../ana-maria-sousa/">' in redirect
+    assert (tmp_path / "output/people/ana-maria-sousa/index.html").exists()
+    build(tmp_path)
+    assert "moved_from:\n- ana-sousa" in (tmp_path / "content/people/ana-maria-sousa.md").read_text()
+
+
+def test_front_matter_with_comments_is_never_rewritten(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = tmp_path / "content/people/ana-sousa.md"
+    commented = page.read_text().replace("role: Prime Minister", "# checked with the desk\nrole: Prime Minister")
+    page.write_text(commented)
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    assert page.read_text() == commented
+
+
+def test_merge_takes_new_values_only_where_the_editor_did_not_change_anything() -> None:
+    base = {"meta": {"name": "A", "role": "x", "aliases": []}, "body": ""}
+    meta, body, updated, conflicts = merge_page(
+        base, ({"name": "A", "role": "edited", "aliases": []}, "mine"),
+        ({"name": "A", "role": "y", "aliases": ["B"]}, ""))
+    assert meta == {"name": "A", "role": "edited", "aliases": ["B"]}
+    assert body == "mine"
+    assert updated == ["aliases"]
+    assert conflicts == ['role would be "y"']
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path, write: Write,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    write("site.yaml", "titel: Oops\n")
+    write("seeds/a.txt", FIRST)
+    assert main(["build", "--site", str(tmp_path)]) == 0
+    assert main(["build", "--site", str(tmp_path), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {tmp_path / 'site.yaml'}:1: unknown setting 'titel' ignored (did you mean 'title'?) (--strict)" \
+        in err
