@@ -40,7 +40,7 @@ def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extract
     sentences = [split_sentences(text) for text in paragraphs]
     candidates = [candidate
                   for index, text in enumerate(paragraphs) for start, end in sentences[index]
-                  for span in find_spans(tokenize(text, start, end), lex.org_heads)
+                  for span in find_spans(tokenize(text, start, end), lex.span_words)
                   for candidate in classify_span(span, index, lex)]
     coordinated = coordinated_candidates(paragraphs)
     candidates = drop_covered(candidates, coordinated) + coordinated + \

@@ -45,6 +45,8 @@ class Candidate:
     """A fuller name than ``text`` when the text implies one (``Constitutional Court of Guatemala``)."""
     leans: str = ""
     """``institution`` when a ``single`` word owns a title (``Labour’s Shadow Home Secretary``)."""
+    opens_sentence: bool = False
+    """The mention is the first word of its sentence (capitalised by position, perhaps)."""
 
 
 def classify_span(span: Span, paragraph: int, lex: Lexicon) -> list[Candidate]:
@@ -59,7 +61,10 @@ def classify_span(span: Span, paragraph: int, lex: Lexicon) -> list[Candidate]:
     for index, token in enumerate(tokens[:-1]):
         if strip_possessive(token.text) != token.text:
             return _classify_possessive(tokens[: index + 1], tokens[index + 1 :], paragraph, lex)
-    return _classify_tokens(tokens, paragraph, lex, span.before)
+    found = _classify_tokens(tokens, paragraph, lex, span.before)
+    if span.sentence_start and found and found[0].start == span.start:
+        found[0] = replace(found[0], opens_sentence=True)
+    return found
 
 
 def _drop_leading_common(tokens: list[Token], lex: Lexicon) -> list[Token]:
@@ -207,6 +212,10 @@ def _split_title(tokens: list[Token], words: list[str], lex: Lexicon) -> tuple[s
     if len(words) > 1 and _country_of(words[0], lex):
         qualifier, start = _country_of(words[0], lex), 1
     titles: list[str] = []
+    prefix = _title_prefix(words, start, lex)
+    if prefix:
+        titles.append(" ".join(words[start + is_acronym(words[start], lex) : start + prefix]))
+        start += prefix
     while start < len(words):
         length = _title_length(words, start, lex) or (_office_length(words, start, lex) if titles else 0)
         if length == 0:
@@ -219,6 +228,17 @@ def _split_title(tokens: list[Token], words: list[str], lex: Lexicon) -> tuple[s
     if not titles:
         return "", "", tokens
     return qualifier, " ".join(titles), tokens[start:]
+
+
+def _title_prefix(words: list[str], start: int, lex: Lexicon) -> int:
+    """``Housing Secretary Priya Venkataraman``, ``WHO Director-General Amara Nwosu-Bello``: a word that is no
+    title, then a title, then a name of two words or more. Returns the length of the word and the title."""
+    if _title_length(words, start, lex) or start + 1 >= len(words):
+        return 0
+    length = _title_length(words, start + 1, lex)
+    if not length or len(words) - (start + 1 + length) < 2 or not words[start][:1].isupper():
+        return 0
+    return 1 + length
 
 
 def _office_length(words: list[str], start: int, lex: Lexicon) -> int:

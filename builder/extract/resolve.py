@@ -14,9 +14,14 @@ from typing import Literal
 
 from builder.extract.classify import Candidate, is_acronym, is_head, is_place_phrase
 from builder.extract.context import (
+    has_the_before,
     is_after_org_noun,
+    is_before_facility,
+    is_common_noun,
+    is_coordinated,
     is_institution_context,
     is_person_context,
+    is_person_modifier,
     link_parentheticals,
     stands_alone,
 )
@@ -78,22 +83,52 @@ _ACRONYM_SHAPE = re.compile(r"(?:[A-Z]\.?){2,6}|[A-Z][A-Z&]{1,5}")
 
 
 def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[_Group]:
-    """People first (full names, then surnames), then institutions (names, then acronyms), then the rest."""
+    """People first (full names, then surnames), then institutions (names, then acronyms), then the rest:
+    single words settled by what is known, by context, then by the list they are coordinated in."""
     ordered = sorted(candidates, key=lambda c: (c.paragraph, c.start))
-    ordered = [_retype(c, paragraphs, lex) for c in link_parentheticals(ordered, paragraphs, lex)]
+    linked = link_parentheticals(ordered, paragraphs, lex)
+    ordered = [r for c in linked if (r := _retype(c, paragraphs, lex)) is not None]
+    ordered = _name_prefixes_of_institutions(ordered, lex)
     people = _group_people([c for c in ordered if c.kind == "person" and " " in c.text])
     institutions = _group_institutions([c for c in ordered if c.kind == "institution"], paragraphs, lex)
-    for candidate in (c for c in ordered if c.kind == "single" or (c.kind == "person" and " " not in c.text)):
-        _settle_single(candidate, people, institutions, paragraphs, lex)
+    unsettled = [c for c in ordered if (c.kind == "single" or (c.kind == "person" and " " not in c.text))
+                 and not _settle_single(c, people, institutions, paragraphs, lex)]
+    while unsettled:
+        left = [c for c in unsettled if not _settle_coordinated(c, ordered, institutions, paragraphs)
+                and not _settle_single(c, people, institutions, paragraphs, lex)]
+        if len(left) == len(unsettled):
+            break
+        unsettled = left
     return people + institutions
 
 
-def _retype(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> Candidate:
-    """A would-be person's name written after the kind of organisation it is (``the schools Santo Spirito``)."""
-    if candidate.kind == "person" and not candidate.title and " " in candidate.text and \
-            is_after_org_noun(candidate, paragraphs, lex):
+def _retype(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> Candidate | None:
+    """A would-be person's name written after the kind of organisation it is (``the schools Santo Spirito``) or
+    after ``the`` (``the Daily Nation``) is an institution, or, before a kind of place, nothing (``the Tropicana
+    Field stadium``)."""
+    if candidate.kind != "person" or candidate.title or " " not in candidate.text:
+        return candidate
+    if is_after_org_noun(candidate, paragraphs, lex):
+        return replace(candidate, kind="institution", canonical=candidate.text)
+    if has_the_before(candidate, paragraphs):
+        if is_before_facility(candidate, paragraphs, lex):
+            return None
         return replace(candidate, kind="institution", canonical=candidate.text)
     return candidate
+
+
+def _name_prefixes_of_institutions(ordered: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """``Baltic Freight`` after ``Baltic Freight Lines``: a short form of an institution's name that drops its
+    head noun is that institution, not a person."""
+    names = {c.canonical or c.text for c in ordered if c.kind == "institution"}
+    return [replace(c, kind="institution", canonical=full) if c.kind == "person" and not c.title and
+            (full := _longer_name(c.text, names, lex)) else c for c in ordered]
+
+
+def _longer_name(text: str, names: set[str], lex: Lexicon) -> str:
+    """The institution name that is ``text`` plus words ending in a head noun (``Nordhavn Shipping Group``)."""
+    return next((name for name in sorted(names) if name.startswith(text + " ") and is_head(name.split()[-1], lex)),
+                "")
 
 
 def _group_people(candidates: list[Candidate]) -> list[_Group]:
@@ -167,21 +202,58 @@ def initials(name: str) -> str:
 
 
 def _settle_single(candidate: Candidate, people: list[_Group], institutions: list[_Group],
-                   paragraphs: tuple[str, ...], lex: Lexicon) -> None:
-    """A surname, a first name, a known institution, a bare head noun (``the Court``), or settled by context."""
+                   paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
+    """A surname, a first name, a known institution or its short form, a bare head noun (``the Court``), a party
+    word (``Labour``), or settled by context. False when nothing settles it (yet)."""
     word = candidate.text
     known = _person_with_surname(word, candidate, people) or \
         next((g for g in institutions if any(m.text == word for m in g.mentions)), None) or \
-        _institution_with_head(candidate, institutions, lex) or _person_with_first_name(word, people)
+        _institution_with_head(candidate, institutions, lex) or _person_with_first_name(word, people) or \
+        _institution_with_prefix(word, institutions, lex)
     if known is not None:
         known.add(candidate)
-    elif is_head(word, lex) or is_place_phrase(word, lex) or word in lex.titles or word in lex.common or \
-            word in lex.generic:
-        return
+    elif word in lex.party_words:
+        institutions.append(_Group("institution", word, [candidate]))
+    elif _is_no_name(candidate, paragraphs, lex):
+        return True
     elif candidate.kind == "person" or is_person_context(candidate, paragraphs):
         people.append(_Group("person", word, [candidate]))
     elif is_institution_context(candidate, paragraphs, lex):
         institutions.append(_Group("institution", word, [candidate]))
+    else:
+        return False
+    return True
+
+
+def _is_no_name(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
+    """Head nouns, places (but a city's name may be a surname: ``the Hale administration``), titles, common and
+    generic words, and a sentence's first word that the article also writes in lower case (``Cholera is ...``)."""
+    word = candidate.text
+    if word in lex.titles or word in lex.common or word in lex.generic or is_head(word, lex):
+        return True
+    if is_place_phrase(word, lex):
+        return lex.is_nation(word) or not is_person_modifier(candidate, paragraphs)
+    return candidate.opens_sentence and is_common_noun(word, paragraphs)
+
+
+def _settle_coordinated(candidate: Candidate, ordered: list[Candidate], institutions: list[_Group],
+                        paragraphs: tuple[str, ...]) -> bool:
+    """``Meta, TikTok and Snap``: a word listed beside an institution is one too."""
+    at = ordered.index(candidate)
+    neighbours = [ordered[i] for i in (at - 1, at + 1) if 0 <= i < len(ordered)]
+    for other in neighbours:
+        left, right = sorted((candidate, other), key=lambda c: (c.paragraph, c.start))
+        if is_coordinated(left, right, paragraphs) and any(other in g.mentions for g in institutions):
+            institutions.append(_Group("institution", candidate.text, [candidate]))
+            return True
+    return False
+
+
+def _institution_with_prefix(word: str, institutions: list[_Group], lex: Lexicon) -> _Group | None:
+    """``Nordhavn`` after ``Nordhavn Shipping Group``."""
+    names = {g.name for g in institutions}
+    full = _longer_name(word, names, lex)
+    return next((g for g in institutions if g.name == full), None) if full else None
 
 
 def _institution_with_head(candidate: Candidate, institutions: list[_Group], lex: Lexicon) -> _Group | None:

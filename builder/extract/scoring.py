@@ -59,6 +59,10 @@ class Gold:
     """``people`` and ``institutions``."""
     quotes: tuple[GoldQuote, ...]
     """Attributed quotations."""
+    has_roles: bool = False
+    """The file gives roles (else roles are not scored for it)."""
+    has_quotes: bool = False
+    """The file gives quotations (else quotations are not scored for it)."""
 
 
 @dataclass(slots=True)
@@ -117,7 +121,8 @@ def load_gold(path: Path) -> Gold:
                        for item in data.get(kind) or []]
                 for kind in TYPES}
     quotes = tuple(GoldQuote(str(q["speaker"]), normalise(str(q["text"]))) for q in data.get("quotes") or [])
-    return Gold(entities, quotes)
+    has_roles = any("roles" in item for kind in TYPES for item in data.get(kind) or [])
+    return Gold(entities, quotes, has_roles, "quotes" in data)
 
 
 def from_entity(entity: Entity) -> Named:
@@ -153,9 +158,10 @@ def score_article(stem: str, preds: dict[str, list[Named]], gold: Gold, score: S
         matched = _score_entities(stem, preds[kind], gold.entities[kind], required, score.tallies[kind])
         for i, j in matched.items():
             speakers[required[j].name] = preds[kind][i]
-            if kind == "people":
+            if kind == "people" and gold.has_roles:
                 _score_roles(stem, preds[kind][i], required[j], score.tallies["roles"])
-    _score_quotes(stem, gold.quotes, speakers, preds["people"], score.tallies["quotes"])
+    if gold.has_quotes:
+        _score_quotes(stem, gold.quotes, speakers, preds["people"], score.tallies["quotes"])
 
 
 def _score_entities(stem: str, preds: list[Named], golds: list[Named], required: list[Named],

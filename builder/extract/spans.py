@@ -25,6 +25,16 @@ _NAME_PARTICLES = frozenset({"de", "del", "della", "da", "do", "dos", "das", "du
                              "le", "bin", "ibn", "al", "el", "y"})
 
 
+@dataclass(frozen=True, slots=True)
+class SpanWords:
+    """The words that shape a run: head nouns (``Council on ...``) and words no connector leads into."""
+
+    heads: frozenset[str] = frozenset()
+    """Organisation head nouns (``Department``, ``Court``)."""
+    stops: frozenset[str] = frozenset()
+    """Titles, days and months: ``Party of President X`` and ``Court on Monday`` are two runs, or one."""
+
+
 class Token(NamedTuple):
     """One word or punctuation mark of a sentence (a named tuple: articles have thousands)."""
 
@@ -108,24 +118,26 @@ def _dotted(match: re.Match[str]) -> Token:
     return Token(word[:-1], match.start(), match.end() - 1)
 
 
-def find_spans(tokens: list[Token], heads: frozenset[str] = frozenset()) -> list[Span]:
-    """Group capitalised tokens (with inner connectors) into spans; ``@handles`` and ``#hashtags`` are skipped.
-
-    ``on`` and ``at`` join a run only after an organisation head noun from ``heads`` (``Council on ...``)."""
+def find_spans(tokens: list[Token], words: SpanWords = SpanWords()) -> list[Span]:
+    """Group capitalised tokens (with inner connectors) into spans; ``@handles`` and ``#hashtags`` are skipped."""
     spans: list[Span] = []
     cursor = 0
     for index in [i for i, t in enumerate(tokens) if t.text[0].isupper() or "-" in t.text]:
         if index < cursor or not _is_name_word(tokens[index]) or \
                 (index and _is_handle_mark(tokens[index - 1], tokens[index])):
             continue
-        cursor = _run_end(tokens, index, heads)
+        cursor = _run_end(tokens, index, words)
         before = tuple(t.text for t in tokens[max(0, index - 3) : index])
         spans.append(Span(tuple(tokens[index:cursor]), index == 0 or _opens_clause(tokens[index - 1]), before))
     return spans
 
 
-def _run_end(tokens: list[Token], index: int, heads: frozenset[str]) -> int:
-    """Index just past the run of name words (with inner connectors or a number) that starts at ``index``."""
+def _run_end(tokens: list[Token], index: int, words: SpanWords) -> int:
+    """Index just past the run of name words (with inner connectors or a number) that starts at ``index``.
+
+    A connector never leads into a title or a day (``Party of President ...``, ``Court on Monday``); ``on`` and
+    ``at`` join only after a head noun (``Council on ...``); ``and`` after ``of`` or before a run that ends in a
+    head noun (``Securities and Exchange Commission``)."""
     cursor = index + 1
     while cursor < len(tokens):
         token = tokens[cursor]
@@ -133,12 +145,23 @@ def _run_end(tokens: list[Token], index: int, heads: frozenset[str]) -> int:
             cursor += 1
             continue
         inner = _connector_run(tokens, cursor) or _inner_number(tokens, cursor) or \
-            int(tokens[cursor].text in ("on", "at") and tokens[cursor - 1].text in heads)
-        if inner and cursor + inner < len(tokens) and _is_name_word(tokens[cursor + inner]):
+            int(tokens[cursor].text in ("on", "at") and tokens[cursor - 1].text in words.heads) or \
+            int(tokens[cursor].text == "and" and _ends_in_head(tokens, cursor + 1, words.heads))
+        following = tokens[cursor + inner] if inner and cursor + inner < len(tokens) else None
+        if following is not None and _is_name_word(following) and following.text not in words.stops:
             cursor += inner + 1
             continue
         break
     return cursor
+
+
+def _ends_in_head(tokens: list[Token], index: int, heads: frozenset[str]) -> bool:
+    """The adjacent name words from ``index`` on end in an organisation head noun."""
+    end = index
+    while end < len(tokens) and _is_name_word(tokens[end]) and \
+            (end == index or _adjacent(tokens[end - 1], tokens[end])):
+        end += 1
+    return end > index and tokens[end - 1].text in heads
 
 
 def _inner_number(tokens: list[Token], index: int) -> int:
