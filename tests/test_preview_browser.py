@@ -39,7 +39,7 @@ def preview(tmp_path: Path, write: Write) -> Iterator[Preview]:
     write("seeds/lisbon.txt", SEED)
     running = Preview(tmp_path)
     try:
-        assert wait_for(lambda: "Ana Sousa" in fetch(running.base)), f"server did not come up: {running.lines}"
+        assert wait_for(lambda: "Ana Sousa" in fetch(running.base), 60), f"server did not come up: {running.lines}"
         yield running
     finally:
         running.stop()
