@@ -21,7 +21,8 @@ _PERSON_MODIFIER_AFTER = re.compile(r"(?:’s|'s)? (?:administration|government|
                                     r"|son|daughter)\b")
 _INSTITUTION_BEFORE = re.compile(
     r"\b(?:wrote|posted|tweeted|writing|posting|published|said|messages|used) (?:on|to|in a post on) $"
-    r"|\b(?:told|according to|reported by|interview with|outreach from|visit to|(?:co-?)?founder of|CEO of) $",
+    r"|\b(?:told|according to|reported by|interview with|outreach from|visit to|(?:co-?)?founder of|CEO of) $"
+    r"|\b(?:message|post|video|statement|account|channel|page|broadcast|live-?stream)s? on $",
     re.IGNORECASE)
 _THE_BEFORE = re.compile(r"(?:^|[\s“\"(])[Tt]he $")
 _VERB = rf"(?:{SPEECH_VERBS}|has|had|have|is|was|are|were|will|would|can|could|may|might|did|does|\w+ed)\b"
@@ -68,6 +69,33 @@ def lowercase_candidates(paragraphs: tuple[str, ...], home_country: Callable[[],
     return [Candidate("institution", match.group(1), index, match.start(1), match.end(1),
                       canonical=f"{match.group(1).title()} of {country}", qualifier=country)
             for index, match in matches]
+
+
+def join_by_acronyms(candidates: list[Candidate], paragraphs: tuple[str, ...]) -> list[Candidate]:
+    """``Customs and Border Protection, or CBP``: two runs joined by ``and`` whose initials are an acronym the
+    article uses are one institution."""
+    acronyms = {m for text in paragraphs for m in _BARE_ACRONYM.findall(text)}
+    if not acronyms:
+        return candidates
+    ordered = sorted(candidates, key=lambda c: (c.paragraph, c.start))
+    result: list[Candidate] = []
+    for candidate in ordered:
+        last = result[-1] if result else None
+        if last is not None and last.paragraph == candidate.paragraph and \
+                paragraphs[last.paragraph][last.end : candidate.start] == " and " and \
+                _initials(f"{last.text} {candidate.text}") in acronyms:
+            text = paragraphs[last.paragraph][last.start : candidate.end]
+            result[-1] = Candidate("institution", text, last.paragraph, last.start, candidate.end, canonical=text)
+        else:
+            result.append(candidate)
+    return result
+
+
+_BARE_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def _initials(text: str) -> str:
+    return "".join(word[0] for word in text.split() if word[0].isupper())
 
 
 def _singular(word: str) -> str:

@@ -197,13 +197,19 @@ def _connector_run(tokens: list[Token], index: int) -> int:
     first = tokens[index].text
     if first not in _CONNECTORS and first not in ("and", "the"):
         return 0
-    if first in ("and", "the"):
-        before = [t.text for t in tokens[max(0, index - 4) : index]]
-        if "of" not in before and "for" not in before:
-            return 0
+    if first in ("and", "the") and not _inside_of_phrase(tokens, index):
+        return 0
     if index + 1 < len(tokens) and tokens[index + 1].text in ("the", "la", "le", "de", "del"):
         return 2
     return 1
+
+
+def _inside_of_phrase(tokens: list[Token], index: int) -> bool:
+    """``index`` follows ``Name of Name...`` with no punctuation between (``Department of Health and ...``)."""
+    at = index - 1
+    while at > 0 and (_is_name_word(tokens[at]) or tokens[at].text == "the"):
+        at -= 1
+    return at > 0 and tokens[at].text in ("of", "for") and _is_name_word(tokens[at - 1])
 
 
 def _opens_clause(token: Token) -> bool:
