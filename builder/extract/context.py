@@ -197,25 +197,50 @@ def is_common_noun(word: str, paragraphs: tuple[str, ...]) -> bool:
     return any(pattern.search(text) for text in paragraphs)
 
 
+_KIN_AND_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "father", "sister", "brother",
+                               "doctor", "deputy", "private", "major", "general", "chief", "officer", "agent",
+                               "king", "queen", "prince", "princess"})
+"""Title words that, lower-case before a name, are kin or plain words, not a role (``her brother Erik``)."""
+
+
+def role_before(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> str:
+    """The role written before a name: ``Its housing spokesman, Oliver ...``, ``Meta chief executive Julian ...``,
+    ``TikTok’s head of safety, Mei-Ling ...``."""
+    text = paragraphs[candidate.paragraph]
+    match = _cues(lex).role_before.search(text, max(0, candidate.start - 80), candidate.start)
+    return match.group("role") if match else ""
+
+
 class _Cues:
     """Regular expressions built once from the lexicon's organisation, role and place nouns."""
 
-    def __init__(self, org_nouns: frozenset[str], role_nouns: frozenset[str], other_heads: frozenset[str]) -> None:
+    def __init__(self, org_nouns: frozenset[str], role_nouns: frozenset[str], other_heads: frozenset[str],
+                 titles: frozenset[str]) -> None:
         orgs = "|".join(sorted(map(re.escape, org_nouns), key=len, reverse=True))
         roles = "|".join(sorted(map(re.escape, role_nouns), key=len, reverse=True))
         self.before = re.compile(rf"\b(?:{orgs}) $")
         """A name right after its kind: ``the magazine MicroMega``."""
         self.after = re.compile(rf"^(?:’s|'s)?\s+(?:{orgs}|{roles})\b(?! of\b)")
         """A name right before its kind or a role in it: ``Yonhap news agency``, ``Google headquarters``."""
+        roles = {w.lower() for w in (*titles, *role_nouns) if "." not in w} - _KIN_AND_COURTESY
+        person_roles = "|".join(sorted(map(re.escape, roles),
+                                       key=len, reverse=True))
+        self.role_before = re.compile(
+            rf"(?:^|(?<=[\s(“\"]))(?:(?:[Tt]he\s+)?[a-z][\w-]*(?:’s|'s)|[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir"
+            r"|[A-Z][\w.&-]*(?:’s|'s)?)\s+"
+            rf"(?P<role>(?:[a-z][\w-]*\s+){{0,2}}?(?:{person_roles})\b(?:\s+(?:of|for)\s+[a-z][\w-]*)?)"
+            r"(?:,\s+|\s+)(?:[A-Z][a-z]*\.\s+)?$")
+        """A role written right before a name, after its owner or a determiner."""
         places = "|".join(sorted(re.escape(w.lower()) for w in other_heads))
         self.facility = re.compile(rf"(?:’s|'s)?\s+(?:{places})\b")
         """A name right before the kind of place or event it is: ``the Tropicana Field stadium``."""
 
 
 @functools.cache
-def _cues_for(org_nouns: frozenset[str], role_nouns: frozenset[str], other_heads: frozenset[str]) -> _Cues:
-    return _Cues(org_nouns, role_nouns, other_heads)
+def _cues_for(org_nouns: frozenset[str], role_nouns: frozenset[str], other_heads: frozenset[str],
+              titles: frozenset[str]) -> _Cues:
+    return _Cues(org_nouns, role_nouns, other_heads, titles)
 
 
 def _cues(lex: Lexicon) -> _Cues:
-    return _cues_for(lex.org_nouns, lex.role_nouns, lex.other_heads)
+    return _cues_for(lex.org_nouns, lex.role_nouns, lex.other_heads, lex.title_words)

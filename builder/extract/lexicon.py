@@ -45,6 +45,8 @@ class Lexicon:
     """Capitalised words that alone stand for no one named (``State``, ``Government``, ``North``)."""
     party_words: frozenset[str]
     """Ordinary words that alone name a political party (``Labour``, ``Tories``)."""
+    title_words: frozenset[str]
+    """The titles as a set (``Vice President``, ``Rep.``)."""
     span_words: SpanWords
     """Head nouns, titles and common words, as the span finder reads them."""
 
@@ -159,5 +161,6 @@ def load_lexicon() -> Lexicon:
         role_nouns=frozenset(_lines("role_nouns.txt")),
         generic=frozenset(_lines("generic_words.txt")),
         party_words=frozenset(_lines("party_words.txt")),
+        title_words=frozenset(titles),
         span_words=SpanWords(heads, frozenset(titles) | common),
     )

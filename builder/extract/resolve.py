@@ -23,6 +23,7 @@ from builder.extract.context import (
     is_person_context,
     is_person_modifier,
     link_parentheticals,
+    role_before,
     stands_alone,
 )
 from builder.extract.lexicon import Lexicon
@@ -31,7 +32,7 @@ from builder.extract.quotes import QuoteFound
 EntityKind = Literal["person", "institution"]
 
 _PARTY_STATE = re.compile(r"^\s*\((?P<party>[DRI])-(?P<state>[A-Z]{2})\)")
-_APPOSITIVE = re.compile(r"^, (?P<role>(?:a|an|the) [^,.;:“”\"]{3,80}?)(?=[,.;])")
+_APPOSITIVE = re.compile(r", (?P<role>(?:a|an|the) [^,.;:“”\"]{3,80}?)(?=[,.;])")
 _PARTIES = {"D": "Democrat", "R": "Republican", "I": "Independent"}
 
 
@@ -301,16 +302,27 @@ def finish(group: _Group, paragraphs: tuple[str, ...], quotes: list[Evidence], l
 
 def _roles(group: _Group, paragraphs: tuple[str, ...], lex: Lexicon,
            sentence_of: dict[tuple[int, int], str]) -> Iterable[Evidence]:
+    """Roles from a title (``Vice President Kamala Harris``), a role written before the name (``Nordhavn’s chief
+    executive, Anna Lindqvist``) and an appositive after it (``Gloria Porras, a respected force ...``)."""
     if group.kind != "person":
         return
     for mention in group.mentions:
         sentence = sentence_of[(mention.paragraph, mention.start)]
-        after = paragraphs[mention.paragraph][mention.end :]
+        text = paragraphs[mention.paragraph]
         if mention.title and lex.titles.get(mention.title, mention.title) not in _COURTESY:
-            yield Evidence(_role_from_title(mention, after, lex), mention.paragraph, sentence)
-        appositive = _APPOSITIVE.match(after) if " " in mention.text else None
-        if appositive:
-            yield Evidence(appositive.group("role"), mention.paragraph, sentence)
+            yield Evidence(_role_from_title(mention, text[mention.end :], lex), mention.paragraph, sentence)
+        for role in (role_before(mention, paragraphs, lex), _appositive(text, mention.end)):
+            if role:
+                yield Evidence(role, mention.paragraph, sentence)
+
+
+def _appositive(text: str, end: int) -> str:
+    """``, a former federal judge,`` after a name; a clause with a verb is no appositive."""
+    match = _APPOSITIVE.match(text, end)
+    return match.group("role") if match and not _CLAUSE_VERB.search(match.group("role")) else ""
+
+
+_CLAUSE_VERB = re.compile(r"\b(?:is|was|are|were|has|had|have|will|would|said|says)\b")
 
 
 _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms", "Sir", "Dame", "Doctor"})
