@@ -222,9 +222,8 @@ class _Cues:
         """A name right after its kind: ``the magazine MicroMega``."""
         self.after = re.compile(rf"^(?:’s|'s)?\s+(?:{orgs}|{roles})\b(?! of\b)")
         """A name right before its kind or a role in it: ``Yonhap news agency``, ``Google headquarters``."""
-        roles = {w.lower() for w in (*titles, *role_nouns) if "." not in w} - _KIN_AND_COURTESY
-        person_roles = "|".join(sorted(map(re.escape, roles),
-                                       key=len, reverse=True))
+        person_words = {w.lower() for w in (*titles, *role_nouns) if "." not in w} - _KIN_AND_COURTESY
+        person_roles = "|".join(sorted(map(re.escape, person_words), key=len, reverse=True))
         self.role_before = re.compile(
             rf"(?:^|(?<=[\s(“\"]))(?:(?:[Tt]he\s+)?[a-z][\w-]*(?:’s|'s)|[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir"
             r"|[A-Z][\w.&-]*(?:’s|'s)?)\s+"
