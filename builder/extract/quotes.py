@@ -14,11 +14,19 @@ SPEECH_VERBS = (
     "warned|declared|argued|replied|responded|posted|announced|claimed|remarked|recalled|urged|acknowledged"
 )
 _PRONOUN = r"(?:he|she|they|He|She|They)"
-_NAME = r"(?:[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|al|bin|of|the))*)"
+_CAP = "A-ZÀ-ÖØ-Þ"
+_NAME = rf"(?:[{_CAP}][\w’'.-]*(?:\s+(?:[{_CAP}][\w’'.-]*|de|van|von|al|bin|of|the))*)"
+_BARE_TITLE = r"(?:the [a-z]+(?: [a-z]+)?)"
+"""``the chancellor``: a speaker named by the role given earlier."""
+_WHO = rf"(?:{_PRONOUN}|{_NAME}|{_BARE_TITLE})"
+_ADVERB = r"(?:\s+(?:later|also|then|again|once|separately|previously|earlier))?"
 _QUOTE = re.compile(r"[“\"]([^”\"]+?)(?:[”\"]|$)")
-_AFTER = re.compile(rf"^[\s,]*(?P<who>{_PRONOUN}|{_NAME})\s+(?:{SPEECH_VERBS})\b|^[\s,]*(?:{SPEECH_VERBS})\s+"
-                    rf"(?P<who2>{_NAME})")
-_BEFORE = re.compile(rf"(?P<who>{_PRONOUN}|{_NAME})\s+(?:{SPEECH_VERBS})\b[^“\"]{{0,80}}?[:,]?\s*$")
+_AFTER = re.compile(rf"[\s,]*(?:[^\s“”\"]+\s+){{0,5}}?(?P<who>{_WHO}),?{_ADVERB}\s+(?:{SPEECH_VERBS})\b"
+                    rf"|[\s,]*(?:{SPEECH_VERBS})\s+(?P<who2>{_NAME})")
+_BEFORE = re.compile(rf"(?P<who>{_PRONOUN}|{_NAME})(?:,[^,“”\"]{{1,80}},|,)?{_ADVERB}\s+(?:{SPEECH_VERBS})\b"
+                     r"[^“\"]{0,80}?[:,]?\s*$")
+_INTRODUCES = re.compile(rf"(?P<who>{_PRONOUN}|{_NAME})(?:,[^,“”\"]{{1,80}},)?{_ADVERB}\s+(?:{SPEECH_VERBS})\s*:\s*$")
+"""A paragraph that ends ``She said:`` introduces the quotation that opens the next one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +61,21 @@ def find_quotes(paragraphs: tuple[str, ...], min_words: int = 4) -> list[QuoteFo
             in_paragraph.append(QuoteFound(quote, index, match.start(), who, at, index))
         in_paragraph = _share_speaker(in_paragraph, carried, text)
         found.extend(q for q in in_paragraph if q.speaker)
-        carried = in_paragraph[-1] if in_paragraph and _runs_on(text) else None
+        carried = in_paragraph[-1] if in_paragraph and _runs_on(text) else _introduction(text, index)
     return found
 
 
+def _introduction(text: str, index: int) -> QuoteFound | None:
+    """``... She said:`` closing a paragraph: its speaker, to give the quotation that opens the next one."""
+    match = _INTRODUCES.search(text, max(0, len(text) - 200)) if text.rstrip().endswith(":") else None
+    return QuoteFound("", index, len(text), match.group("who"), match.start("who"), index) if match else None
+
+
 def _attribution(text: str, start: int, end: int) -> tuple[str, int]:
-    after = _AFTER.match(text[end:])
+    after = _AFTER.match(text, end)
     if after:
         group = "who" if after.group("who") else "who2"
-        return after.group(group), end + after.start(group)
+        return after.group(group), after.start(group)
     before = _BEFORE.search(text[max(0, start - 160) : start])
     if before:
         return before.group("who"), max(0, start - 160) + before.start("who")

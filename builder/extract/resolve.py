@@ -325,21 +325,33 @@ def _appositive(text: str, end: int) -> str:
 _CLAUSE_VERB = re.compile(r"\b(?:is|was|are|were|has|had|have|will|would|said|says)\b")
 
 
-_COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms", "Sir", "Dame", "Doctor"})
+_COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms", "Sir", "Dame", "Doctor", "Dr."})
 
 
 def _role_from_title(mention: Candidate, after: str, lex: Lexicon) -> str:
     """``Guatemalan President`` -> ``President of Guatemala``; ``Rep. … (D-NY)`` -> ``…, Democrat, New York``."""
     words = mention.title.split()
+    while len(words) > 1 and words[-1] in _COURTESY:
+        words.pop()
     role = " ".join(lex.titles.get(w, w) if w.endswith(".") else w for w in words)
-    role = lex.titles.get(mention.title, role)
+    role = lex.titles.get(" ".join(words), role)
     if mention.qualifier and mention.qualifier not in role:
-        role = f"{role} of {mention.qualifier}"
+        role = f"{role} of {_with_article(mention.qualifier)}"
     party = _PARTY_STATE.match(after)
     if party:
         state = lex.us_states.get(party.group("state"), party.group("state"))
         role = f"{role}, {_PARTIES[party.group('party')]}, {state}"
     return role
+
+
+def _with_article(country: str) -> str:
+    """``United States`` -> ``the United States``; ``Guatemala`` stays as it is."""
+    plural = country.endswith("s") and " " not in country and country not in ("Laos", "Barbados", "Cyprus")
+    return f"the {country}" if country.split()[0] in _THE_COUNTRY_WORDS or plural else country
+
+
+_THE_COUNTRY_WORDS = frozenset({"United", "Republic", "Democratic", "Czech", "Central", "Dominican", "Gambia",
+                                "Netherlands", "Philippines", "Bahamas", "Maldives", "Comoros", "Seychelles"})
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -369,7 +381,12 @@ def attribute_quotes(found: list[QuoteFound], groups: list[_Group]) -> dict[int,
 
 
 def _speaker_group(quote: QuoteFound, people: list[tuple[int, _Group]]) -> int | None:
+    """The named speaker's group; for a pronoun the last person mentioned before it; for ``the chancellor`` the
+    last person before it who holds that title."""
     where = (quote.speaker_paragraph, quote.speaker_at)
+    if quote.speaker.startswith("the "):
+        role = quote.speaker[4:].casefold()
+        people = [(i, g) for i, g in people if any(m.title.casefold().endswith(role) for m in g.mentions)]
     if quote.speaker[:1].islower() or quote.speaker in ("He", "She", "They"):
         before = [(max((m.paragraph, m.start) for m in g.mentions if (m.paragraph, m.start) < where), i)
                   for i, g in people if any((m.paragraph, m.start) < where for m in g.mentions)]
