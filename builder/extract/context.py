@@ -193,8 +193,15 @@ _LIST_JOIN = re.compile(r",\s*|,?\s+(?:and|or)\s+")
 
 def is_common_noun(word: str, paragraphs: tuple[str, ...]) -> bool:
     """The word is also written in lower case in the article (``Cholera is spread ...`` after ``cholera``)."""
-    pattern = re.compile(rf"\b{re.escape(word.lower())}\b")
-    return any(pattern.search(text) for text in paragraphs)
+    return word.lower() in _lower_case_words(paragraphs)
+
+
+@functools.lru_cache(maxsize=8)
+def _lower_case_words(paragraphs: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_LOWER_WORD.findall(" ".join(paragraphs)))
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]*\b")
 
 
 _KIN_AND_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "father", "sister", "brother",

@@ -96,7 +96,7 @@ def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], l
                  and not _settle_single(c, people, institutions, paragraphs, lex)]
     while unsettled:
         left = [c for c in unsettled if not _settle_coordinated(c, ordered, institutions, paragraphs)
-                and not _settle_single(c, people, institutions, paragraphs, lex)]
+                and not _join_known(c, people, institutions, lex)]
         if len(left) == len(unsettled):
             break
         unsettled = left
@@ -207,13 +207,9 @@ def _settle_single(candidate: Candidate, people: list[_Group], institutions: lis
     """A surname, a first name, a known institution or its short form, a bare head noun (``the Court``), a party
     word (``Labour``), or settled by context. False when nothing settles it (yet)."""
     word = candidate.text
-    known = _person_with_surname(word, candidate, people) or \
-        next((g for g in institutions if any(m.text == word for m in g.mentions)), None) or \
-        _institution_with_head(candidate, institutions, lex) or _person_with_first_name(word, people) or \
-        _institution_with_prefix(word, institutions, lex)
-    if known is not None:
-        known.add(candidate)
-    elif word in lex.party_words:
+    if _join_known(candidate, people, institutions, lex):
+        return True
+    if word in lex.party_words:
         institutions.append(_Group("institution", word, [candidate]))
     elif _is_no_name(candidate, paragraphs, lex):
         return True
@@ -224,6 +220,18 @@ def _settle_single(candidate: Candidate, people: list[_Group], institutions: lis
     else:
         return False
     return True
+
+
+def _join_known(candidate: Candidate, people: list[_Group], institutions: list[_Group], lex: Lexicon) -> bool:
+    """Add the word to the person or institution it already names; False when it names none yet."""
+    word = candidate.text
+    known = _person_with_surname(word, candidate, people) or \
+        next((g for g in institutions if any(m.text == word for m in g.mentions)), None) or \
+        _institution_with_head(candidate, institutions, lex) or _person_with_first_name(word, people) or \
+        _institution_with_prefix(word, institutions, lex)
+    if known is not None:
+        known.add(candidate)
+    return known is not None
 
 
 def _is_no_name(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
