@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.config import SiteConfig, load_config
-from builder.content import load_content
+from builder.content import PageReader, load_content
 from builder.errors import BuilderError, BuildFailed
 from builder.feeds import base_url_warning
 from builder.ingest import (
@@ -52,10 +52,10 @@ class BuildReport:
         return f"{ingest}wrote {total} files ({kinds}) in {self.seconds:.2f} s"
 
 
-def ingest(config: SiteConfig, dry_run: bool = False) -> IngestPlan:
+def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None) -> IngestPlan:
     """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``)."""
     seeds = load_seeds(config.seeds_dir)
-    disk, raw = read_pages(config.content_dir)
+    disk, raw = read_pages(config.content_dir, reader or PageReader())
     record, moved = follow_renames(read_record(config.root), disk)
     drafts = generate_pages(seeds, disk, ignored_paths(record, disk))
     add_moves(drafts, moved, record)
@@ -72,8 +72,9 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> 
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
-    plan = ingest(config)
-    content = load_content(config.content_dir)
+    reader = PageReader()
+    plan = ingest(config, reader=reader)
+    content = load_content(config.content_dir, reader)
     warnings = config.warnings + content.warnings
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])

@@ -6,6 +6,7 @@ reports every problem at once as ``path:line: message``; writing produces the sa
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -122,8 +123,8 @@ _ENTITY_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
 }
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, but dates stay text: they are checked here, with a message, not by PyYAML."""
+class _Loader(yaml.CSafeLoader):
+    """PyYAML's safe loader (libyaml), but dates stay text: they are checked here, with a message."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -132,8 +133,9 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def load_content(content_dir: Path) -> Content:
+def load_content(content_dir: Path, reader: PageReader | None = None) -> Content:
     """Read and validate every page; raise all problems together."""
+    read = (reader or PageReader()).read
     articles: list[ArticlePage] = []
     entities: list[EntityPage] = []
     problems: list[BuilderError] = []
@@ -141,7 +143,7 @@ def load_content(content_dir: Path) -> Content:
     for section in SECTIONS:
         for path in list_pages(content_dir / section):
             try:
-                meta, lines, body, body_line = read_page(path)
+                meta, lines, body, body_line = read(path)
                 warnings += _unknown_keys(path, meta, lines, section)
                 if section == "articles":
                     articles.append(_article(path, meta, lines, body, body_line))
@@ -169,7 +171,29 @@ def refuse_outside_link(path: Path, root: Path) -> None:
         raise ContentError(path, None, "is a symbolic link to a file outside the site; copy the file in instead")
 
 
-def read_page(path: Path) -> tuple[dict[str, Any], dict[str, int], str, int]:
+ParsedPage = tuple[dict[str, Any], dict[str, int], str, int]
+"""Front matter, the line of each key, the body and the body's first line."""
+
+
+class PageReader:
+    """Reads pages, parsing each file once while it is unchanged (same size and modification time)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[Path, tuple[tuple[int, int], ParsedPage]] = {}
+
+    def read(self, path: Path) -> ParsedPage:
+        """The parsed page; a copy of its front matter, so callers may not change what is cached."""
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._parsed.get(path)
+        if cached is None or cached[0] != key:
+            cached = (key, read_page(path))
+            self._parsed[path] = cached
+        meta, lines, body, body_line = cached[1]
+        return copy.deepcopy(meta), lines, body, body_line
+
+
+def read_page(path: Path) -> ParsedPage:
     """Front matter, the line of each key, the body and the body's first line."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -188,32 +212,41 @@ def parse_page(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int], s
         raw, body = handler.split(text)
     except ValueError as exc:
         raise ContentError(path, 1, "front matter is never closed; add a '---' line after it") from exc
-    _refuse_aliases(path, raw)
-    node = _compose(path, raw)
-    if not isinstance(node, yaml.MappingNode):
-        raise ContentError(path, 2, "front matter must be a mapping of fields (key: value)")
-    lines = {str(k.value): int(k.start_mark.line) + 1 for k, _ in node.value}  # raw starts after '---'
-    meta = yaml.load(raw, Loader=_Loader)
+    loader = _Loader(raw)
+    try:
+        node = _compose(path, loader)
+        if not isinstance(node, yaml.MappingNode):
+            raise ContentError(path, 2, "front matter must be a mapping of fields (key: value)")
+        _refuse_aliases(path, node)
+        lines = {str(k.value): int(k.start_mark.line) + 1 for k, _ in node.value}  # raw starts after '---'
+        meta = loader.construct_document(node)
+    finally:
+        loader.dispose()
     body_line = text[: len(text) - len(body)].count("\n") + 1
     return meta, lines, body.lstrip("\n"), body_line + (len(body) - len(body.lstrip("\n")))
 
 
-def _refuse_aliases(path: Path, raw: str) -> None:
-    """YAML anchors and aliases (``&a``/``*a``) can blow a small file up into a huge value: not allowed here."""
-    try:
-        for event in yaml.parse(raw, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = int(event.start_mark.line) + 1 if event.start_mark is not None else 2
-                raise ContentError(path, line,
-                                   "YAML anchors and aliases (&name, *name) are not allowed in front matter; "
-                                   "write the value out")
-    except yaml.MarkedYAMLError:
-        return  # reported with its line by _compose
+def _refuse_aliases(path: Path, root: yaml.Node) -> None:
+    """YAML aliases (``*a``) can blow a small file up into a huge value: not allowed here. An alias makes one
+    node appear twice in the tree, which is how it is found."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise ContentError(path, int(node.start_mark.line) + 1,
+                               "YAML anchors and aliases (&name, *name) are not allowed in front matter; "
+                               "write the value out")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [part for pair in reversed(node.value) for part in reversed(pair)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += reversed(node.value)
 
 
-def _compose(path: Path, raw: str) -> yaml.Node | None:
+def _compose(path: Path, loader: _Loader) -> yaml.Node | None:
     try:
-        return yaml.compose(raw, Loader=_Loader)
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
         line = int(mark.line) + 1 if mark is not None else 2

@@ -20,11 +20,11 @@ from typing import Any, Literal
 
 from builder.content import (
     SECTIONS,
+    PageReader,
     Section,
     escape_markdown,
     list_pages,
     make_slug,
-    read_page,
     render_page,
 )
 from builder.errors import BuilderError, ContentError, raise_all
@@ -376,7 +376,7 @@ def _has_comments(raw: str) -> bool:
 # ------------------------------------------------------------------------------------------------------- disk
 
 
-def read_pages(content_dir: Path) -> tuple[dict[str, tuple[dict[str, Any], str]], dict[str, str]]:
+def read_pages(content_dir: Path, reader: PageReader) -> tuple[dict[str, tuple[dict[str, Any], str]], dict[str, str]]:
     """Every readable content page as (front matter, body) and its raw text, keyed by path relative to content/.
 
     A page that cannot be read is left out of the first mapping but kept in the second, so ingest never writes
@@ -389,7 +389,7 @@ def read_pages(content_dir: Path) -> tuple[dict[str, tuple[dict[str, Any], str]]
             key = f"{section}/{path.name}"
             raw[key] = path.read_text(encoding="utf-8-sig", errors="replace")
             try:
-                meta, _, body, _ = read_page(path)
+                meta, _, body, _ = reader.read(path)
             except BuilderError:
                 continue
             pages[key] = (meta, body)

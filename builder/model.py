@@ -8,6 +8,7 @@ indexes (who is mentioned where, who appears with whom) are filled once, from th
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -241,7 +242,8 @@ class NameIndex:
             words = entity.page.name.split()
             if entity.page.section == "institutions" and len(words) == 2 and words[0][:1].isupper():
                 coordinated.setdefault((words[0], _plural(words[1]).lower()), entity.key)
-        return cls(_names_pattern(plain, coordinated), MappingProxyType(plain), MappingProxyType(coordinated))
+        pattern = _names_pattern(tuple(sorted(plain)), tuple(sorted(coordinated)))
+        return cls(pattern, MappingProxyType(plain), MappingProxyType(coordinated))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, entity key) of every name in ``text``, left to right, never overlapping."""
@@ -264,7 +266,9 @@ def _plural(noun: str) -> str:
     return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
 
 
-def _names_pattern(plain: Mapping[str, str], coordinated: Mapping[tuple[str, str], str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=4096)
+def _names_pattern(plain: tuple[str, ...], coordinated: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
+    """One regular expression for these names (cached: many articles list the same entities)."""
     if not plain:
         return None
     names = "|".join(re.escape(n) for n in sorted(plain, key=lambda n: (-len(n), n)))
@@ -284,10 +288,9 @@ def _by_name(entities: Iterable[Entity]) -> tuple[Entity, ...]:
 
 def _group(pairs: Iterable[tuple[K, V]]) -> Mapping[K, tuple[V, ...]]:
     """Collect values per key, keeping first-seen order and dropping repeats."""
-    grouped: dict[K, list[V]] = {}
+    grouped: dict[K, dict[V, None]] = {}
     for key, value in pairs:
-        if value not in grouped.setdefault(key, []):
-            grouped[key].append(value)
+        grouped.setdefault(key, {})[value] = None
     return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
 
 

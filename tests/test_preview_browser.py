@@ -87,8 +87,10 @@ def test_a_broken_page_shows_the_overlay_and_the_fix_clears_it(tab: playwright_a
     page.write_text("---\nname: [broken\n---\n")
     overlay = tab.locator(OVERLAY)
     overlay.wait_for()
-    assert "content/people/ana-sousa.md:2: invalid YAML in front matter: expected ',' or ']', but got " \
-           "'<stream end>'" in overlay.inner_text()
+    assert "content/people/ana-sousa.md:2: invalid YAML in front matter: did not find expected ',' or ']'" \
+        in overlay.inner_text()
+    page.write_text("---\nname: Ana Sousa\naffiliations: ['<stream>']\n---\n")
+    tab.wait_for_function("document.getElementById('builder-error-overlay').innerText.includes('<stream>')")
     assert tab.locator("stream").count() == 0, "the message was not escaped"
     assert tab.get_by_role("heading", level=1).inner_text() == "Ana Sousa", "the last good page is gone"
     assert preview.process.poll() is None

@@ -95,7 +95,7 @@ def test_every_bad_page_is_reported_before_failing(tmp_path: Path, write: Write)
     with pytest.raises(BuildFailed) as caught:
         build(tmp_path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{bad_yaml}:2: invalid YAML in front matter: expected ',' or ']', but got '<stream end>'",
+        f"{bad_yaml}:2: invalid YAML in front matter: did not find expected ',' or ']'",
         f"{no_name}:2: front matter has no 'name'; add 'name: ...'",
     ]
 
