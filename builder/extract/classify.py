@@ -253,6 +253,8 @@ def _office_length(words: list[str], start: int, lex: Lexicon) -> int:
 
 
 def _title_length(words: list[str], start: int, lex: Lexicon) -> int:
+    if words[start] not in lex.title_starts:
+        return 0
     for length in range(min(4, len(words) - start), 0, -1):
         if " ".join(words[start : start + length]) in lex.titles:
             return length

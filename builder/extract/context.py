@@ -36,8 +36,11 @@ _COORDINATED = re.compile(
     r"([Dd]epartments|[Mm]inistries|[Aa]gencies|[Cc]ommittees|[Cc]ourts|[Oo]ffices|[Cc]ommissions|[Cc]ouncils"
     r"|[Pp]arties|[Bb]anks|[Ss]ervices)\b"
 )
-_PLURAL_HEAD = re.compile(r"(?i)\b(?:departments|ministries|agencies|committees|courts|offices|commissions|councils"
-                         r"|parties|banks|services)\b")
+_PLURAL_HEAD = re.compile(r"\b(?:[Dd]epartments|[Mm]inistries|[Aa]gencies|[Cc]ommittees|[Cc]ourts|[Oo]ffices"
+                          r"|[Cc]ommissions|[Cc]ouncils|[Pp]arties|[Bb]anks|[Ss]ervices)\b")
+_PLURAL_HEADS = ("departments", "ministries", "agencies", "committees", "courts", "offices", "commissions",
+                 "councils", "parties", "banks", "services")
+"""The plural head nouns, looked for as plain text first (much faster than the pattern)."""
 _LOWER_INSTITUTION = re.compile(r"\bthe (congress|parliament|senate|legislature|national assembly|supreme court)\b")
 _OPEN_BRACKET = re.compile(r"^\s*[(\[]\s*$")
 _CLOSE_BRACKET = re.compile(r"\s*[)\]]")
@@ -48,7 +51,7 @@ def coordinated_candidates(paragraphs: tuple[str, ...]) -> list[Candidate]:
     so the plain runs inside the phrase can be dropped."""
     found: list[Candidate] = []
     for index, text in enumerate(paragraphs):
-        for match in _COORDINATED.finditer(text) if _PLURAL_HEAD.search(text) else ():
+        for match in _coordinations(text):
             head = _singular(match.group(2)).capitalize()
             for item in re.finditer(r"[^,]+?(?=,|\s+and\s+|$)", match.group(1)):
                 name = re.sub(r"^(?:and\s+|The\s+)+", "", item.group().strip())
@@ -57,6 +60,19 @@ def coordinated_candidates(paragraphs: tuple[str, ...]) -> list[Candidate]:
                     found.append(Candidate("institution", name, index, start, match.end(2),
                                            canonical=f"{name} {head}"))
     return found
+
+
+def _coordinations(text: str) -> list[re.Match[str]]:
+    """The coordinated names before each plural head noun, searched only in the words just before it."""
+    found: dict[tuple[int, int], re.Match[str]] = {}
+    lower = text.lower()
+    if not any(head in lower for head in _PLURAL_HEADS):
+        return []
+    for head in _PLURAL_HEAD.finditer(text):
+        for match in _COORDINATED.finditer(text, max(0, head.start() - 160), head.end()):
+            if match.end() == head.end():
+                found.setdefault(match.span(), match)
+    return list(found.values())
 
 
 def lowercase_candidates(paragraphs: tuple[str, ...], home_country: Callable[[], str]) -> list[Candidate]:
@@ -74,7 +90,7 @@ def lowercase_candidates(paragraphs: tuple[str, ...], home_country: Callable[[],
 def join_by_acronyms(candidates: list[Candidate], paragraphs: tuple[str, ...]) -> list[Candidate]:
     """``Customs and Border Protection, or CBP``: two runs joined by ``and`` whose initials are an acronym the
     article uses are one institution."""
-    acronyms = {m for text in paragraphs for m in _BARE_ACRONYM.findall(text)}
+    acronyms = {c.text for c in candidates if _BARE_ACRONYM.fullmatch(c.text)}
     if not acronyms:
         return candidates
     ordered = sorted(candidates, key=lambda c: (c.paragraph, c.start))
@@ -91,7 +107,7 @@ def join_by_acronyms(candidates: list[Candidate], paragraphs: tuple[str, ...]) -
     return result
 
 
-_BARE_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_BARE_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 def _initials(text: str) -> str:

@@ -45,8 +45,12 @@ class Lexicon:
     """Capitalised words that alone stand for no one named (``State``, ``Government``, ``North``)."""
     party_words: frozenset[str]
     """Ordinary words that alone name a political party (``Labour``, ``Tories``)."""
+    regions: frozenset[str]
+    """Continents, seas and regions, and US state names."""
     title_words: frozenset[str]
     """The titles as a set (``Vice President``, ``Rep.``)."""
+    title_starts: frozenset[str]
+    """The first word of every title (``Vice``, ``Rep.``)."""
     span_words: SpanWords
     """Head nouns, titles and common words, as the span finder reads them."""
 
@@ -57,11 +61,6 @@ class Lexicon:
     def is_nation(self, name: str) -> bool:
         """True for countries, nationalities, US states and regions, not cities (which are also surnames)."""
         return name in self.countries or name in self.demonyms or name in self.regions
-
-    @property
-    def regions(self) -> frozenset[str]:
-        """Continents, seas and regions, and US state names."""
-        return _REGION_SET | frozenset(self.us_states.values())
 
 
 def _lines(name: str) -> list[str]:
@@ -161,6 +160,8 @@ def load_lexicon() -> Lexicon:
         role_nouns=frozenset(_lines("role_nouns.txt")),
         generic=frozenset(_lines("generic_words.txt")),
         party_words=frozenset(_lines("party_words.txt")),
+        regions=_REGION_SET | frozenset(states.values()),
         title_words=frozenset(titles),
+        title_starts=frozenset(title.split()[0] for title in titles),
         span_words=SpanWords(heads, frozenset(titles) | common),
     )

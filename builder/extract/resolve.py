@@ -71,9 +71,19 @@ class _Group:
     kind: EntityKind
     name: str
     mentions: list[Candidate] = field(default_factory=list)
+    texts: set[str] = field(default_factory=set)
+    """The mentions' texts, to look a word up without a scan."""
+
+    def __post_init__(self) -> None:
+        self.texts.update(m.text for m in self.mentions)
+
+    def extend(self, candidates: list[Candidate]) -> None:
+        """Add mentions that never change the name (an acronym's uses)."""
+        self.mentions.extend(candidates)
+        self.texts.update(m.text for m in candidates)
 
     def add(self, candidate: Candidate) -> None:
-        self.mentions.append(candidate)
+        self.extend([candidate])
         fuller = candidate.canonical or candidate.text
         if self.kind == "institution" and len(fuller.split()) > len(self.name.split()) and \
                 not _ACRONYM_SHAPE.fullmatch(fuller):
@@ -167,7 +177,7 @@ def _group_institutions(candidates: list[Candidate], paragraphs: tuple[str, ...]
         if target is None and any(stands_alone(c, paragraphs) for c in uses):
             target = groups.setdefault(text, _Group("institution", text))
         if target is not None:
-            target.mentions.extend(uses)
+            target.extend(uses)
     return list(groups.values())
 
 
@@ -226,7 +236,7 @@ def _join_known(candidate: Candidate, people: list[_Group], institutions: list[_
     """Add the word to the person or institution it already names; False when it names none yet."""
     word = candidate.text
     known = _person_with_surname(word, candidate, people) or \
-        next((g for g in institutions if any(m.text == word for m in g.mentions)), None) or \
+        next((g for g in institutions if word in g.texts), None) or \
         _institution_with_head(candidate, institutions, lex) or _person_with_first_name(word, people) or \
         _institution_with_prefix(word, institutions, lex)
     if known is not None:

@@ -14,8 +14,11 @@ from builder.sentences import ABBREVIATIONS, is_initialism
 
 _JOINERS = ("of", "for", "and", "the", "on", "at", "de", "del", "della", "da", "do", "dos", "das", "du", "des", "van",
             "von", "der", "den", "la", "le", "bin", "ibn", "al", "el", "y")
-_GAP = rf"(?:(?!(?:{'|'.join(_JOINERS)})\b)[a-z]+(?:[-’'][a-z]+)*(?: (?=[a-z])|(?=[^\w]|$)))+"
-"""A run of plain lower-case words: one token, since no name starts or continues inside it."""
+_LOWER = r"[a-z]+(?:[-’'][a-z]+)*"
+_PLAIN = rf"(?!(?:{'|'.join(_JOINERS)})\b){_LOWER}"
+_GAP = rf"{_PLAIN}(?: (?:{_LOWER} )*?{_PLAIN})*(?: (?=[a-z])|(?=[^\w]|$))"
+"""A run of lower-case words that starts and ends with a word that joins no name (``the``, ``of`` inside it are
+plain): one token, since no name starts or continues inside it."""
 _WORD = re.compile(_GAP + r"|[^\W\d_](?:\w|[.'’&-](?=[^\W_]))*(?:(?<=s)['’](?![^\W_])|(?P<dot>\.)(?=[\s,;:)”’\"]|$))?"
                    r"|\d[\w,.]*|[^\w\s]")
 _CONNECTORS = frozenset({"of", "for", "de", "del", "della", "da", "do", "dos", "das", "du", "des", "van",
@@ -97,17 +100,23 @@ class Span:
 
 def strip_possessive(word: str) -> str:
     """Remove a trailing ``'s``/``’s`` (or a bare apostrophe after s)."""
-    for ending in ("'s", "’s"):
-        if word.endswith(ending):
-            return word[: -len(ending)]
-    return word.rstrip("'’") if word.endswith(("s'", "s’")) else word
+    last = word[-1:]
+    if last == "s":
+        return word[:-2] if word.endswith(("'s", "’s")) else word
+    if last in ("'", "’") and word.endswith(("s'", "s’")):
+        return word.rstrip("'’")
+    return word
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[start:end]`` into tokens with paragraph offsets; a possessive apostrophe stays with its word."""
     stop = len(text) if end is None else end
-    return [Token(m.group(), m.start(), m.end()) if m.lastgroup is None else _dotted(m)
+    return [_new_token(Token, (m.group(), *m.span())) if m.lastgroup is None else _dotted(m)
             for m in _WORD.finditer(text, start, stop)]
+
+
+_new_token = tuple.__new__
+"""Builds a Token without the named tuple's Python-level ``__new__`` (tokenising is the extractor's hot loop)."""
 
 
 def _dotted(match: re.Match[str]) -> Token:
