@@ -8,8 +8,7 @@ of the article (``Harris`` after ``Kamala Harris``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from builder.extract.lexicon import Lexicon
 from builder.extract.spans import Span, Token, is_particle, strip_possessive
@@ -23,9 +22,9 @@ _DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern
                          "Central", "Upper", "Lower"})
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One mention found in a paragraph, before mentions are grouped into entities."""
+class Candidate(NamedTuple):
+    """One mention found in a paragraph, before mentions are grouped into entities (a named tuple: cheap to make
+    and to copy with ``_replace``)."""
 
     kind: Kind
     """``person``/``institution``, or ``single`` for one undecided capitalised word."""
@@ -63,7 +62,7 @@ def classify_span(span: Span, paragraph: int, lex: Lexicon) -> list[Candidate]:
             return _classify_possessive(tokens[: index + 1], tokens[index + 1 :], paragraph, lex)
     found = _classify_tokens(tokens, paragraph, lex, span.before)
     if span.sentence_start and found and found[0].start == span.start:
-        found[0] = replace(found[0], opens_sentence=True)
+        found[0] = found[0]._replace(opens_sentence=True)
     return found
 
 
@@ -100,7 +99,7 @@ def _classify_possessive(owner: list[Token], owned: list[Token], paragraph: int,
                           qualifier=country, canonical=f"{head.canonical or head.text} of {country}")]
     owner_found = _classify_tokens(owner, paragraph, lex, ())
     if owned_found and owned_found[0].title and len(owner_found) == 1 and owner_found[0].kind == "single":
-        owner_found = [replace(owner_found[0], leans="institution")]
+        owner_found = [owner_found[0]._replace(leans="institution")]
     return owner_found + owned_found
 
 

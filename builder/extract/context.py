@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from builder.extract.classify import Candidate, is_acronym
 from builder.extract.lexicon import Lexicon
@@ -136,7 +135,7 @@ def link_parentheticals(ordered: list[Candidate], paragraphs: tuple[str, ...], l
         if not is_acronym(acronym.text, lex) or is_acronym(name.text, lex) or not _may_abbreviate(name, acronym):
             continue
         canonical = name.canonical or name.text
-        result[i], result[i + 1] = (replace(c, kind="institution", canonical=canonical) for c in (first, second))
+        result[i], result[i + 1] = (c._replace(kind="institution", canonical=canonical) for c in (first, second))
     return result
 
 

@@ -163,5 +163,5 @@ def load_lexicon() -> Lexicon:
         regions=_REGION_SET | frozenset(states.values()),
         title_words=frozenset(titles),
         title_starts=frozenset(title.split()[0] for title in titles),
-        span_words=SpanWords(heads, frozenset(titles) | common),
+        span_words=SpanWords(heads, frozenset(titles) | common, common),
     )

@@ -7,9 +7,10 @@ Twitter" is an institution).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from builder.extract.classify import Candidate, is_acronym, is_head, is_place_phrase
@@ -104,8 +105,9 @@ def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], l
     institutions = _group_institutions([c for c in ordered if c.kind == "institution"], paragraphs, lex)
     unsettled = [c for c in ordered if (c.kind == "single" or (c.kind == "person" and " " not in c.text))
                  and not _settle_single(c, people, institutions, paragraphs, lex)]
+    beside = _neighbours(ordered) if unsettled else {}
     while unsettled:
-        left = [c for c in unsettled if not _settle_coordinated(c, ordered, institutions, paragraphs)
+        left = [c for c in unsettled if not _settle_coordinated(c, beside[id(c)], institutions, paragraphs)
                 and not _join_known(c, people, institutions, lex)]
         if len(left) == len(unsettled):
             break
@@ -120,11 +122,11 @@ def _retype(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> 
     if candidate.kind != "person" or candidate.title or " " not in candidate.text:
         return candidate
     if is_after_org_noun(candidate, paragraphs, lex):
-        return replace(candidate, kind="institution", canonical=candidate.text)
+        return candidate._replace(kind="institution", canonical=candidate.text)
     if has_the_before(candidate, paragraphs):
         if is_before_facility(candidate, paragraphs, lex):
             return None
-        return replace(candidate, kind="institution", canonical=candidate.text)
+        return candidate._replace(kind="institution", canonical=candidate.text)
     return candidate
 
 
@@ -132,7 +134,7 @@ def _name_prefixes_of_institutions(ordered: list[Candidate], lex: Lexicon) -> li
     """``Baltic Freight`` after ``Baltic Freight Lines``: a short form of an institution's name that drops its
     head noun is that institution, not a person."""
     names = {c.canonical or c.text for c in ordered if c.kind == "institution"}
-    return [replace(c, kind="institution", canonical=full) if c.kind == "person" and not c.title and
+    return [c._replace(kind="institution", canonical=full) if c.kind == "person" and not c.title and
             (full := _longer_name(c.text, names, lex)) else c for c in ordered]
 
 
@@ -255,17 +257,21 @@ def _is_no_name(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon)
     return candidate.opens_sentence and is_common_noun(word, paragraphs)
 
 
-def _settle_coordinated(candidate: Candidate, ordered: list[Candidate], institutions: list[_Group],
+def _settle_coordinated(candidate: Candidate, beside: list[Candidate], institutions: list[_Group],
                         paragraphs: tuple[str, ...]) -> bool:
-    """``Meta, TikTok and Snap``: a word listed beside an institution is one too."""
-    at = ordered.index(candidate)
-    neighbours = [ordered[i] for i in (at - 1, at + 1) if 0 <= i < len(ordered)]
-    for other in neighbours:
+    """``Meta, TikTok and Snap``: a word listed beside (``beside``) an institution is one too."""
+    for other in beside:
         left, right = sorted((candidate, other), key=lambda c: (c.paragraph, c.start))
-        if is_coordinated(left, right, paragraphs) and any(other in g.mentions for g in institutions):
+        if is_coordinated(left, right, paragraphs) and \
+                any(other is mention for group in institutions for mention in group.mentions):
             institutions.append(_Group("institution", candidate.text, [candidate]))
             return True
     return False
+
+
+def _neighbours(ordered: list[Candidate]) -> dict[int, list[Candidate]]:
+    """Each mention's neighbours in reading order, by the mention's identity."""
+    return {id(c): ordered[max(0, i - 1) : i] + ordered[i + 1 : i + 2] for i, c in enumerate(ordered)}
 
 
 def _institution_with_prefix(word: str, institutions: list[_Group], lex: Lexicon) -> _Group | None:
@@ -305,8 +311,13 @@ def _person_with_surname(word: str, candidate: Candidate, people: list[_Group]) 
 
 
 def _is_surname(word: str, name: str) -> bool:
-    parts = name.split()
-    return len(parts) > 1 and (parts[-1] == word or word in parts[1:])
+    return word in _later_names(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _later_names(name: str) -> frozenset[str]:
+    """Every word of a full name but the first (``Gloria Porras`` -> ``Porras``)."""
+    return frozenset(name.split()[1:])
 
 
 def finish(group: _Group, paragraphs: tuple[str, ...], quotes: list[Evidence], lex: Lexicon,

@@ -36,6 +36,8 @@ class SpanWords:
     """Organisation head nouns (``Department``, ``Court``)."""
     stops: frozenset[str] = frozenset()
     """Titles, days and months: ``Party of President X`` and ``Court on Monday`` are two runs, or one."""
+    common: frozenset[str] = frozenset()
+    """Words that alone are no name (``The``, ``Monday``): a run of just one of them is skipped."""
 
 
 class Token(NamedTuple):
@@ -59,9 +61,8 @@ class Token(NamedTuple):
         return strip_possessive(self.text)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A run of capitalised words in one sentence."""
+class Span(NamedTuple):
+    """A run of capitalised words in one sentence (a named tuple: articles have hundreds)."""
 
     tokens: tuple[Token, ...]
     """The words of the run, in order."""
@@ -136,6 +137,8 @@ def find_spans(tokens: list[Token], words: SpanWords = SpanWords()) -> list[Span
                 (index and _is_handle_mark(tokens[index - 1], tokens[index])):
             continue
         cursor = _run_end(tokens, index, words)
+        if cursor == index + 1 and tokens[index].text in words.common:
+            continue
         before = tuple(t.text for t in tokens[max(0, index - 3) : index])
         spans.append(Span(tuple(tokens[index:cursor]), index == 0 or _opens_clause(tokens[index - 1]), before))
     return spans
