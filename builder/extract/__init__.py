@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass
 
 from builder.extract.classify import classify_span
-from builder.extract.context import coordinated_candidates, drop_covered, join_by_acronyms, lowercase_candidates
+from builder.extract.context import (
+    coordinated_candidates,
+    drop_covered,
+    join_by_acronyms,
+    join_nicknames,
+    lowercase_candidates,
+)
 from builder.extract.lexicon import Lexicon, load_lexicon
 from builder.extract.quotes import find_quotes
 from builder.extract.resolve import Entity, Evidence, attribute_quotes, finish, group_candidates
@@ -43,7 +49,7 @@ def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extract
                   for span in find_spans(tokenize(text, start, end), lex.span_words)
                   for candidate in classify_span(span, index, lex)]
     coordinated = coordinated_candidates(paragraphs)
-    candidates = join_by_acronyms(candidates, paragraphs)
+    candidates = join_nicknames(join_by_acronyms(candidates, paragraphs), paragraphs)
     candidates = drop_covered(candidates, coordinated) + coordinated + \
         lowercase_candidates(paragraphs, lambda: _home_country(dateline, paragraphs, lex))
     sentence_of = {(c.paragraph, c.start): _sentence(paragraphs[c.paragraph], sentences[c.paragraph], c.start)

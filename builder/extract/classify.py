@@ -120,7 +120,10 @@ def _classify_tokens(tokens: list[Token], paragraph: int, lex: Lexicon, before: 
         return _classify_tokens(tokens[:-trailing], paragraph, lex, before)
     qualifier, title, rest = _split_title(tokens, words, lex)
     if title:
-        return [_person(rest, paragraph, title, qualifier)] if rest and rest[0].text not in _CONNECTOR_WORDS else []
+        rest, place = _split_place(rest, lex)
+        if not rest or rest[0].text in _CONNECTOR_WORDS:
+            return []
+        return [_person(rest, paragraph, title, qualifier or place)]
     return _classify_plain(tokens, words, paragraph, lex)
 
 
@@ -238,6 +241,13 @@ def _title_prefix(words: list[str], start: int, lex: Lexicon) -> int:
     if not length or len(words) - (start + 1 + length) < 2 or not words[start][:1].isupper():
         return 0
     return 1 + length
+
+
+def _split_place(tokens: list[Token], lex: Lexicon) -> tuple[list[Token], str]:
+    """``Raymond Tolliver of Texas`` after a title: the name, and the place that qualifies the title."""
+    if len(tokens) > 3 and tokens[-2].text in ("of", "from") and is_place_phrase(tokens[-1].text, lex):
+        return tokens[:-2], strip_possessive(tokens[-1].text)
+    return tokens, ""
 
 
 def _office_length(words: list[str], start: int, lex: Lexicon) -> int:

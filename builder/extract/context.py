@@ -109,6 +109,37 @@ def join_by_acronyms(candidates: list[Candidate], paragraphs: tuple[str, ...]) -
 _BARE_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
+def join_nicknames(candidates: list[Candidate], paragraphs: tuple[str, ...]) -> list[Candidate]:
+    """``Héctor “El Güero” Salcedo``: a first name, a nickname in quotation marks and a surname are one person; the
+    nickname stays a mention of that person, so that its later use alone joins them."""
+    ordered = sorted(candidates, key=lambda c: (c.paragraph, c.start))
+    result: list[Candidate] = []
+    at = 0
+    while at < len(ordered):
+        first, *pair = ordered[at : at + 3]
+        if len(pair) == 2 and _is_nickname(first, pair[0], pair[1], paragraphs):
+            nick, last = pair
+            full = f"{first.text} {last.text}"
+            result += [Candidate("person", full, first.paragraph, first.start, last.end, title=first.title,
+                                 qualifier=first.qualifier), nick._replace(kind="person", canonical=full)]
+            at += 3
+        else:
+            result.append(first)
+            at += 1
+    return result
+
+
+def _is_nickname(first: Candidate, nick: Candidate, last: Candidate, paragraphs: tuple[str, ...]) -> bool:
+    text = paragraphs[first.paragraph]
+    return first.paragraph == nick.paragraph == last.paragraph and first.kind != "institution" and \
+        last.kind == "single" and _OPEN_QUOTE.fullmatch(text, first.end, nick.start) is not None and \
+        _CLOSE_QUOTE.fullmatch(text, nick.end, last.start) is not None
+
+
+_OPEN_QUOTE = re.compile(r" [“\"‘']")
+_CLOSE_QUOTE = re.compile(r"[”\"’'] ")
+
+
 def _initials(text: str) -> str:
     return "".join(word[0] for word in text.split() if word[0].isupper())
 
@@ -190,6 +221,11 @@ def is_after_org_noun(candidate: Candidate, paragraphs: tuple[str, ...], lex: Le
 def stands_alone(candidate: Candidate, paragraphs: tuple[str, ...]) -> bool:
     """An acronym used as a name (``according to AFP,``, ``the KPA fired``), not as a modifier (``VIP guest``)."""
     return bool(_NAME_USE.match(paragraphs[candidate.paragraph][candidate.end :]))
+
+
+def is_before_role(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:
+    """``Harbour Freight chief executive``, ``Yonhap news agency``: a name right before its kind or a role in it."""
+    return bool(_cues(lex).after.match(paragraphs[candidate.paragraph][candidate.end :]))
 
 
 def is_before_facility(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> bool:

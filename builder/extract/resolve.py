@@ -18,6 +18,7 @@ from builder.extract.context import (
     has_the_before,
     is_after_org_noun,
     is_before_facility,
+    is_before_role,
     is_common_noun,
     is_coordinated,
     is_institution_context,
@@ -116,12 +117,12 @@ def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], l
 
 
 def _retype(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> Candidate | None:
-    """A would-be person's name written after the kind of organisation it is (``the schools Santo Spirito``) or
-    after ``the`` (``the Daily Nation``) is an institution, or, before a kind of place, nothing (``the Tropicana
-    Field stadium``)."""
+    """A would-be person's name written after the kind of organisation it is (``the schools Santo Spirito``), before
+    a role in it (``Harbour Freight chief executive``) or after ``the`` (``the Daily Nation``) is an institution;
+    after ``the`` and before a kind of place it is nothing (``the Tropicana Field stadium``)."""
     if candidate.kind != "person" or candidate.title or " " not in candidate.text:
         return candidate
-    if is_after_org_noun(candidate, paragraphs, lex):
+    if is_after_org_noun(candidate, paragraphs, lex) or is_before_role(candidate, paragraphs, lex):
         return candidate._replace(kind="institution", canonical=candidate.text)
     if has_the_before(candidate, paragraphs):
         if is_before_facility(candidate, paragraphs, lex):
@@ -145,16 +146,19 @@ def _longer_name(text: str, names: set[str], lex: Lexicon) -> str:
 
 
 def _group_people(candidates: list[Candidate]) -> list[_Group]:
+    """Full names by key; a longer form joins a shorter one; a nickname (``canonical`` set) joins its owner."""
     groups: dict[str, _Group] = {}
     for candidate in candidates:
-        key = candidate.text.casefold()
-        match = groups.get(key) or next((g for k, g in groups.items() if _extends(k, key)), None)
+        key = (candidate.canonical or candidate.text).casefold()
+        match = groups.get(key) or groups.get(candidate.text.casefold()) or \
+            next((g for k, g in groups.items() if _extends(k, key)), None)
         if match is None:
-            match = groups[key] = _Group("person", candidate.text)
+            match = groups[key] = _Group("person", candidate.canonical or candidate.text)
         match.add(candidate)
-        if len(candidate.text) > len(match.name):
-            match.name = candidate.text
-    return list(groups.values())
+        groups.setdefault(candidate.text.casefold(), match)
+        if len(candidate.canonical or candidate.text) > len(match.name):
+            match.name = candidate.canonical or candidate.text
+    return list({id(g): g for g in groups.values()}.values())
 
 
 def _extends(known: str, new: str) -> bool:
@@ -375,8 +379,7 @@ def _role_from_title(mention: Candidate, after: str, lex: Lexicon) -> str:
 
 def _with_article(country: str) -> str:
     """``United States`` -> ``the United States``; ``Guatemala`` stays as it is."""
-    plural = country.endswith("s") and " " not in country and country not in ("Laos", "Barbados", "Cyprus")
-    return f"the {country}" if country.split()[0] in _THE_COUNTRY_WORDS or plural else country
+    return f"the {country}" if country.split()[0] in _THE_COUNTRY_WORDS else country
 
 
 _THE_COUNTRY_WORDS = frozenset({"United", "Republic", "Democratic", "Czech", "Central", "Dominican", "Gambia",
