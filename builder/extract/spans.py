@@ -24,6 +24,8 @@ _WORD = re.compile(_GAP + r"|[^\W\d_](?:\w|[.'’&-](?=[^\W_]))*(?:(?<=s)['’](
 _CONNECTORS = frozenset({"of", "for", "de", "del", "della", "da", "do", "dos", "das", "du", "des", "van",
                          "von", "der", "den", "la", "le", "bin", "ibn", "al", "el", "y", "&"})
 """Lower-case words that may join two capitalised words of one name; ``the`` and ``and`` only after ``of``."""
+_MAY_JOIN = _CONNECTORS | {"and", "the", "on", "at"}
+"""Words that may continue a run; any other word (or punctuation) ends it."""
 _NAME_PARTICLES = frozenset({"de", "del", "della", "da", "do", "dos", "das", "du", "van", "von", "der", "den", "la",
                              "le", "bin", "ibn", "al", "el", "y"})
 
@@ -156,6 +158,8 @@ def _run_end(tokens: list[Token], index: int, words: SpanWords) -> int:
         if _is_name_word(token) and _adjacent(tokens[cursor - 1], token):
             cursor += 1
             continue
+        if token.text not in _MAY_JOIN and not token.text[0].isdigit():
+            break
         inner = _connector_run(tokens, cursor) or _inner_number(tokens, cursor) or \
             int(tokens[cursor].text in ("on", "at") and tokens[cursor - 1].text in words.heads) or \
             int(tokens[cursor].text == "and" and _ends_in_head(tokens, cursor + 1, words.heads))
