@@ -23,9 +23,10 @@ from builder.extract.lexicon import Lexicon, load_lexicon
 from builder.extract.quotes import find_quotes
 from builder.extract.resolve import Entity, Evidence, attribute_quotes, finish, group_candidates
 from builder.extract.spans import find_spans, tokenize
+from builder.extract.ties import Tie, find_ties
 from builder.sentences import split_sentences
 
-__all__ = ["Entity", "Evidence", "Extraction", "extract_entities"]
+__all__ = ["Entity", "Evidence", "Extraction", "Tie", "extract_entities"]
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
 
@@ -38,6 +39,8 @@ class Extraction:
     """People named in the article."""
     institutions: tuple[Entity, ...]
     """Institutions named in the article."""
+    ties: tuple[Tie, ...] = ()
+    """Typed ties the sentences state between them (``builder.extract.ties``)."""
 
 
 def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extraction:
@@ -66,6 +69,7 @@ def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extract
     return Extraction(
         people=tuple(e for e in entities if e.kind == "person"),
         institutions=tuple(e for e in entities if e.kind == "institution"),
+        ties=find_ties(paragraphs, sentences, entities),
     )
 
 
