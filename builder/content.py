@@ -19,6 +19,7 @@ import yaml
 from slugify import slugify
 
 from builder.errors import BuilderError, ContentError, raise_all
+from builder.extract.ties import TIE_KINDS
 
 Section = Literal["articles", "people", "institutions"]
 SECTIONS: tuple[Section, ...] = ("articles", "people", "institutions")
@@ -35,6 +36,36 @@ class QuoteRef:
     """The words quoted."""
     paragraph: int
     """1-based paragraph of the article that holds the quotation."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRef:
+    """A role of an entity and the sentence of an article that gives it (front matter ``roles``)."""
+
+    role: str
+    """The role as written (``Vice President``)."""
+    article: str
+    """Slug of the article."""
+    paragraph: int
+    """1-based paragraph of the article."""
+    sentence: int
+    """1-based sentence of that paragraph."""
+
+
+@dataclass(frozen=True, slots=True)
+class TieRef:
+    """A typed relation from an entity to another, and the sentence that states it (front matter ``ties``)."""
+
+    type: str
+    """``member of``, ``leads``, ``criticised`` or ``met with``."""
+    target: str
+    """Key of the other entity, ``people/<slug>`` or ``institutions/<slug>``."""
+    article: str
+    """Slug of the article."""
+    paragraph: int
+    """1-based paragraph of the article."""
+    sentence: int
+    """1-based sentence of that paragraph."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +124,14 @@ class EntityPage:
     """Editable description, Markdown."""
     body_line: int
     """Line of the file where ``body`` starts."""
+    summary: str = ""
+    """One line on why the entity matters; empty: the site draws one from the articles."""
+    reviewed: bool = False
+    """Whether an editor has checked the page; unreviewed pages say they were detected automatically."""
+    roles: tuple[RoleRef, ...] = ()
+    """Roles with the sentence each comes from."""
+    ties: tuple[TieRef, ...] = ()
+    """Typed relations to other entities, each with its sentence."""
 
     @property
     def key(self) -> str:
@@ -119,8 +158,11 @@ _ARTICLE_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
 }
 _ENTITY_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "name": (str, True), "aliases": (list, False), "role": (str, False), "affiliations": (list, False),
-    "moved_from": (list, False),
+    "moved_from": (list, False), "summary": (str, False), "reviewed": (bool, False), "roles": (list, False),
+    "ties": (list, False),
 }
+_RECORD_LISTS = frozenset({"quotes", "roles", "ties"})
+"""List fields whose items are mappings, checked item by item."""
 
 
 class _Loader(yaml.CSafeLoader):
@@ -273,9 +315,10 @@ def _check(path: Path, meta: dict[str, Any], lines: dict[str, int],
                 problems.append(ContentError(path, 2, f"front matter has no '{key}'; add '{key}: ...'"))
             continue
         if not isinstance(meta[key], kind):
-            wanted = "a list" if kind is list else "a date (YYYY-MM-DD)" if kind == (dt.date, str) else "text"
+            wanted = "a list" if kind is list else "a date (YYYY-MM-DD)" if kind == (dt.date, str) else \
+                "true or false" if kind is bool else "text"
             problems.append(ContentError(path, lines.get(key, 2), f"'{key}' must be {wanted}"))
-        elif kind is list and key != "quotes" and not all(isinstance(v, str) for v in meta[key]):
+        elif kind is list and key not in _RECORD_LISTS and not all(isinstance(v, str) for v in meta[key]):
             problems.append(ContentError(path, lines.get(key, 2), f"'{key}' must be a list of text items"))
     raise_all(problems)
 
@@ -318,8 +361,40 @@ def _entity(path: Path, section: Section, meta: dict[str, Any], lines: dict[str,
         path=path, section=section, slug=page_slug(path), name=meta["name"].strip(),
         aliases=tuple(a for a in (meta.get("aliases") or ()) if a.strip()), role=meta.get("role") or "",
         affiliations=tuple(meta.get("affiliations") or ()), moved_from=tuple(meta.get("moved_from") or ()),
-        body=body, body_line=body_line,
+        body=body, body_line=body_line, summary=(meta.get("summary") or "").strip(),
+        reviewed=bool(meta.get("reviewed")), roles=_roles(path, meta.get("roles") or [], lines.get("roles", 2)),
+        ties=_ties(path, meta.get("ties") or [], lines.get("ties", 2)),
     )
+
+
+def _roles(path: Path, items: list[Any], line: int) -> tuple[RoleRef, ...]:
+    roles = []
+    for number, item in enumerate(items, 1):
+        if not (isinstance(item, dict) and isinstance(item.get("role"), str) and _is_evidence(item)):
+            raise ContentError(path, line, f"roles item {number}: each role needs 'role' (text), 'article' (a slug "
+                                           "of content/articles/), 'paragraph' and 'sentence' (numbers from 1)")
+        roles.append(RoleRef(item["role"], item["article"], item["paragraph"], item["sentence"]))
+    return tuple(roles)
+
+
+def _ties(path: Path, items: list[Any], line: int) -> tuple[TieRef, ...]:
+    ties = []
+    for number, item in enumerate(items, 1):
+        if not (isinstance(item, dict) and item.get("type") in TIE_KINDS and isinstance(item.get("target"), str)
+                and re.fullmatch(r"(?:people|institutions)/[\w-]+", item["target"]) and _is_evidence(item)):
+            kinds = ", ".join(f"'{k}'" for k in TIE_KINDS)
+            raise ContentError(path, line, f"ties item {number}: each tie needs 'type' (one of {kinds}), 'target' "
+                                           "(people/<slug> or institutions/<slug>), 'article' (a slug), "
+                                           "'paragraph' and 'sentence' (numbers from 1)")
+        ties.append(TieRef(item["type"], item["target"], item["article"], item["paragraph"], item["sentence"]))
+    return tuple(ties)
+
+
+def _is_evidence(item: dict[Any, Any]) -> bool:
+    """``article`` (text), ``paragraph`` and ``sentence`` (whole numbers from 1)."""
+    numbers = [item.get("paragraph"), item.get("sentence")]
+    return isinstance(item.get("article"), str) and all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in numbers)
 
 
 def page_slug(path: Path) -> str:

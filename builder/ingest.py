@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +28,7 @@ from builder.content import (
     render_page,
 )
 from builder.errors import BuilderError, ContentError, raise_all
-from builder.extract import Entity, extract_entities
+from builder.extract import Entity, Extraction, extract_entities
 from builder.seeds import Seed
 from builder.sentences import split_sentences
 
@@ -95,7 +95,7 @@ class IngestPlan:
 
 
 def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str, Any], str]],
-                   ignored: set[str]) -> dict[str, Draft]:
+                   ignored: set[str], extract: Callable[[Seed], Extraction] | None = None) -> dict[str, Draft]:
     """Every page the seeds imply, keyed by path relative to content/.
 
     ``existing`` (pages on disk) gives stable slugs: an article keeps the slug of the page made from its seed,
@@ -109,12 +109,13 @@ def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str,
     taken = set(article_slugs)
     drafts: dict[str, Draft] = {}
     for seed in seeds:
-        found = extract_entities(seed.paragraphs, seed.dateline)
-        keys = _add_entities(found.people, "people", seed, index, drafts, ignored)
-        keys |= _add_entities(found.institutions, "institutions", seed, index, drafts, ignored)
-        _add_affiliations(found.people, found.institutions, keys, drafts)
+        found = extract(seed) if extract is not None else extract_entities(seed.paragraphs, seed.dateline)
         slug = by_seed.get(seed.name) or _unique_slug(_article_slug(seed), taken)
         taken.add(slug)
+        keys = _add_entities(found.people, "people", seed, index, drafts, ignored, slug)
+        keys |= _add_entities(found.institutions, "institutions", seed, index, drafts, ignored, slug)
+        _add_affiliations(found.people, found.institutions, keys, drafts)
+        _add_ties(found, keys, seed, slug, drafts)
         drafts[f"articles/{slug}.md"] = _article_draft(seed, found.people, found.institutions, keys)
     return drafts
 
@@ -140,8 +141,9 @@ def _article_draft(seed: Seed, people: tuple[Entity, ...], institutions: tuple[E
 
 
 def _add_entities(entities: tuple[Entity, ...], section: Section, seed: Seed, index: _EntityIndex,
-                  drafts: dict[str, Draft], ignored: set[str]) -> dict[int, str]:
-    """Merge each entity into its page's draft (aliases joined, first role kept); return id -> key."""
+                  drafts: dict[str, Draft], ignored: set[str], article: str) -> dict[int, str]:
+    """Merge each entity into its page's draft (aliases joined, first role kept, every role with its sentence in
+    ``roles``); return id -> key."""
     keys: dict[int, str] = {}
     for entity in entities:
         slug = index.find(section, entity) or make_slug(entity.name)
@@ -152,12 +154,15 @@ def _add_entities(entities: tuple[Entity, ...], section: Section, seed: Seed, in
         keys[id(entity)] = f"{section}/{slug}"
         draft = drafts.get(path)
         role = entity.roles[0].text if entity.roles else ""
+        roles = [{"role": r.text, **_evidence(seed, article, r.paragraph, r.sentence)} for r in entity.roles]
         if draft is None:
             meta: dict[str, Any] = {"name": entity.name, "aliases": list(entity.aliases), "role": role}
             if section == "people":
                 meta["affiliations"] = []
+            meta |= {"summary": "", "reviewed": False, "roles": _unique_items(roles), "ties": []}
             drafts[path] = Draft(meta, "", f"seed {seed.name}")
             continue
+        draft.meta["roles"] = _unique_items([*draft.meta["roles"], *roles])
         names = [draft.meta["name"], *draft.meta["aliases"]]
         draft.meta["aliases"] += [a for a in (entity.name, *entity.aliases) if a not in names and a not in
                                   draft.meta["aliases"]]
@@ -178,6 +183,35 @@ def _add_affiliations(people: tuple[Entity, ...], institutions: tuple[Entity, ..
             roles = " ".join(r.text for r in person.roles)
             if slug and slug not in meta["affiliations"] and any(_names(roles, n) for n in names):
                 meta["affiliations"] = sorted([*meta["affiliations"], slug])
+
+
+def _add_ties(found: Extraction, keys: dict[int, str], seed: Seed, article: str, drafts: dict[str, Draft]) -> None:
+    """Each typed tie the article states goes into its source's ``ties``, with the sentence that states it."""
+    key_of = {e.name: keys[id(e)] for e in (*found.people, *found.institutions) if id(e) in keys}
+    for tie in found.ties:
+        source, target = key_of.get(tie.source), key_of.get(tie.target)
+        if source is None or target is None or source == target:
+            continue
+        meta = drafts[source + ".md"].meta
+        item = {"type": tie.kind, "target": target, **_evidence(seed, article, tie.paragraph, tie.sentence)}
+        meta["ties"] = _unique_items([*meta["ties"], item])
+
+
+def _evidence(seed: Seed, article: str, paragraph: int, sentence: str) -> dict[str, Any]:
+    """Where a fact was read: the article, its 1-based paragraph and the 1-based sentence of that paragraph."""
+    text = seed.paragraphs[paragraph]
+    spans = split_sentences(text)
+    offset = text.find(sentence)
+    number = next((i for i, (start, end) in enumerate(spans, 1) if start <= offset < end), 1)
+    return {"article": article, "paragraph": paragraph + 1, "sentence": number}
+
+
+def _unique_items(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mappings without repeats, first seen first."""
+    seen: dict[str, dict[str, Any]] = {}
+    for item in items:
+        seen.setdefault(json.dumps(item, sort_keys=True), item)
+    return list(seen.values())
 
 
 def _names(text: str, name: str) -> bool:
@@ -249,6 +283,7 @@ def plan_ingest(drafts: Mapping[str, Draft], disk: Mapping[str, tuple[dict[str, 
     gone = {p for p in record if p.startswith("articles/") and p not in drafts and p in disk
             and _as_record(*disk[p]) == record[p]}
     listed = _listed_slugs(drafts, {p: page for p, page in disk.items() if p not in gone})
+    articles = {p[len("articles/"):-3] for p in set(drafts) | set(disk) if p.startswith("articles/") and p not in gone}
     for path in sorted(set(drafts) | set(record)):
         draft, base = drafts.get(path), record.get(path)
         current = disk.get(path)
@@ -260,7 +295,8 @@ def plan_ingest(drafts: Mapping[str, Draft], disk: Mapping[str, tuple[dict[str, 
             new_record[path] = _as_record(draft.meta, draft.body)
             steps.append(_step_for_draft(path, draft, base, current, raw.get(path, "")))
         elif base is not None and current is not None:
-            step = _step_for_orphan(path, base, current, listed)
+            step = _drop_gone_evidence(_step_for_orphan(path, base, current, listed), current, raw.get(path, ""),
+                                       articles)
             steps.append(step)
             if step.action == "keep":
                 new_record[path] = base
@@ -300,6 +336,18 @@ def _step_for_orphan(path: str, base: dict[str, Any], current: tuple[dict[str, A
     if path in listed:
         return Step(path, "keep", "its seed is gone, but an article still lists it")
     return Step(path, "remove", "its seed is gone and the page was never edited")
+
+
+def _drop_gone_evidence(step: Step, current: tuple[dict[str, Any], str], raw: str, articles: set[str]) -> Step:
+    """A page kept after its seed is gone loses the roles and ties that cite an article that is gone with it
+    (the rest of the page stays as the editor left it)."""
+    meta, body = current
+    pruned = {key: [i for i in meta[key] if not (isinstance(i, dict) and i.get("article") not in articles)]
+              for key in ("roles", "ties") if isinstance(meta.get(key), list)}
+    if step.action != "keep" or all(len(pruned[k]) == len(meta[k]) for k in pruned) or _has_comments(raw):
+        return step
+    return Step(step.path, "update", step.reason + "; dropped the roles and ties of the removed article",
+                render_page(meta | pruned, body))
 
 
 def _listed_slugs(drafts: Mapping[str, Draft], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:

@@ -98,7 +98,7 @@ def test_front_matter_with_comments_is_never_rewritten(tmp_path: Path, write: Wr
     write("seeds/a.txt", FIRST)
     build(tmp_path)
     page = tmp_path / "content/people/ana-sousa.md"
-    commented = page.read_text().replace("role: Prime Minister", "# checked with the desk\nrole: Prime Minister")
+    commented = page.read_text().replace("\nrole: Prime Minister", "\n# checked with the desk\nrole: Prime Minister", 1)
     page.write_text(commented)
     write("seeds/b.txt", SECOND)
     build(tmp_path)
