@@ -11,7 +11,8 @@ Stages, in the one direction data flows (a module may import only modules above 
     ingest      Seeds -> new content pages (never overwriting one)
     markdown    Markdown body -> HTML with entity links and paragraph anchors
     urls        page paths and relative links
-    model       Content -> Site (frozen): mentions and reverse indexes
+    model       Content -> Site (frozen): mentions, ties, cited roles and quotes, reverse indexes
+    graph       Site -> relationship drawings laid out at build time, as inline SVG
     feeds       Site -> JSON-LD, Atom feed, sitemap.xml, robots.txt
     render      Site -> RenderedPage through Jinja templates
     output      RenderedPage -> output folder with its search index, swapped in whole

@@ -1,7 +1,9 @@
 """Markdown body -> HTML and plain paragraphs, with entity links and stable paragraph anchors.
 
 markdown-it-py in CommonMark mode with raw HTML off: whatever an article's text holds is shown, never run.
-Paragraph anchors are ``p1``, ``p2``... in reading order; links to entity pages are added to text tokens.
+Paragraph anchors are ``p1``, ``p2``... in reading order; each sentence of a paragraph is a ``<span>`` with the
+anchor ``p3-s2`` (the sentences ``sentences.split_sentences`` finds in the paragraph's plain text), so a page can link
+to the exact sentence a fact came from. Links to entity pages are added to text tokens.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from builder.sentences import split_sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +46,54 @@ def _is_safe_link(url: str) -> bool:
 
 def _paragraph_anchors(state: StateCore) -> None:
     number = 0
-    for token in state.tokens:
+    for index, token in enumerate(state.tokens):
         if token.type == "paragraph_open" and token.level == 0:
             number += 1
             token.attrSet("id", f"p{number}")
+            inline = state.tokens[index + 1]
+            if inline.children:
+                inline.children = _wrap_sentences(inline.children, f"p{number}")
+
+
+def sentence_anchor(paragraph: str, number: int) -> str:
+    """``p3``, 2 -> ``p3-s2``: the anchor of a paragraph's second sentence."""
+    return f"{paragraph}-s{number}"
+
+
+def _wrap_sentences(children: list[Token], paragraph: str) -> list[Token]:
+    """Put each sentence of a paragraph's inline tokens in ``<span class="sentence" id="p3-s2">``. Spans open and
+    close only outside links and emphasis: a sentence boundary inside one moves to where it ends."""
+    spans = split_sentences(plain_text(children))
+    marks = sorted([(end, 0, n) for n, (_, end) in enumerate(spans, 1)] +
+                   [(start, 1, n) for n, (start, _) in enumerate(spans, 1)], reverse=True)
+    result: list[Token] = []
+    position, depth = 0, 0
+    for child in children:
+        _emit_marks(marks, position, depth, paragraph, result)
+        end = position + len(plain_text([child]))
+        if child.type == "text" and depth == 0:
+            cut_from = position
+            while marks and cut_from < marks[-1][0] < end:
+                cut = marks[-1][0]
+                result.append(Token("text", "", 0, content=child.content[cut_from - position : cut - position]))
+                cut_from = cut
+                _emit_marks(marks, cut, depth, paragraph, result)
+            result.append(Token("text", "", 0, content=child.content[cut_from - position :]))
+        else:
+            result.append(child)
+            depth += child.nesting
+        position = end
+    _emit_marks(marks, position, depth, paragraph, result)
+    return result
+
+
+def _emit_marks(marks: list[tuple[int, int, int]], upto: int, depth: int, paragraph: str,
+                result: list[Token]) -> None:
+    """Open or close the sentence spans due at or before ``upto`` (``marks`` holds them last first)."""
+    while marks and marks[-1][0] <= upto and depth == 0:
+        _, is_open, number = marks.pop()
+        html = f'<span class="sentence" id="{sentence_anchor(paragraph, number)}">' if is_open else "</span>"
+        result.append(Token("html_inline", "", 0, content=html))
 
 
 _MD = _parser()

@@ -2,7 +2,9 @@
 
 Built in one step (``build_site``): articles and entities are checked against each other (every slug an article
 lists must have a page), mentions are found in the article text by each entity's name and aliases, and the reverse
-indexes (who is mentioned where, who appears with whom) are filled once, from the complete set.
+indexes (who is mentioned where, who appears with whom) are filled once, from the complete set. Every role, tie
+and quote is traced to its sentence (``Citation``), and each page's one-line summary is drawn from the text when
+its front matter has none.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TypeVar
 
 from builder import markdown
 from builder.config import SiteConfig
-from builder.content import ArticlePage, Content, EntityPage, QuoteRef
+from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.sentences import split_sentences
 
@@ -40,6 +42,56 @@ class Mention:
     """The sentence, as plain text."""
     alias: str
     """The name as written in the sentence."""
+    anchor: str = ""
+    """Anchor of the sentence in the article page (``p3-s2``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a fact was read: one sentence of an article."""
+
+    article: str
+    """Slug of the article."""
+    anchor: str
+    """Anchor of the sentence in the article page (``p3-s2``), or of its paragraph when the sentence is unknown."""
+    sentence: str
+    """The sentence as written (empty when only the paragraph is known)."""
+    words: str
+    """The words to highlight on arrival (a text fragment): the quotation, or the sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role of an entity, with the sentence that gives it (none for a role an editor wrote without one)."""
+
+    text: str
+    """The role (``Vice President``)."""
+    citation: Citation | None
+    """Its sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    """A typed relation between two entities, as a sentence states it."""
+
+    type: str
+    """``member of``, ``leads``, ``criticised`` or ``met with``."""
+    source: str
+    """Key of the entity it starts from (the one who leads, meets...)."""
+    target: str
+    """Key of the other entity."""
+    citation: Citation
+    """The sentence that states it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation, with the sentence it starts in."""
+
+    text: str
+    """The words quoted."""
+    citation: Citation
+    """Where it was said."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +148,27 @@ class Site:
     """Entity key -> (article slug, quote) pairs."""
     moved: Mapping[str, str]
     """Earlier entity key -> the key of the page it moved to (its old URL redirects there)."""
+    by_slug: Mapping[str, Article]
+    """Every article by slug."""
+    roles: Mapping[str, tuple[Role, ...]]
+    """Entity key -> its roles, each with its sentence (the front matter's ``role`` alone when none is cited)."""
+    ties: Mapping[str, tuple[Tie, ...]]
+    """Entity key -> the typed ties from or to it, in article order."""
+    events: Mapping[str, tuple[Tie, ...]]
+    """Article slug -> the typed ties it states (the site's timeline)."""
+    cited_quotes: Mapping[str, tuple[Quote, ...]]
+    """Entity key -> its quotations, each with the sentence it starts in."""
+    shared: Mapping[str, Mapping[str, int]]
+    """Entity key -> key of each entity named in the same articles -> how many articles they share."""
+    summaries: Mapping[str, str]
+    """Entity key -> one line on why it matters: the front matter's ``summary``, else the first sentence that
+    names it (in its earliest article)."""
+    sides: tuple[tuple[str, tuple[str, ...]], ...]
+    """The who's who: (institution key, or empty for the rest; keys of its people), institutions by name."""
 
     def article(self, slug: str) -> Article:
         """The article with this slug."""
-        return next(a for a in self.articles if a.page.slug == slug)
+        return self.by_slug[slug]
 
 
 def build_site(config: SiteConfig, content: Content) -> Site:
@@ -112,7 +181,12 @@ def build_site(config: SiteConfig, content: Content) -> Site:
         (Article(a, tuple(markdown.paragraphs(a.body))) for a in content.articles),
         key=lambda a: (-a.page.date.toordinal(), a.page.title, a.page.slug),
     ))
+    by_slug = MappingProxyType({a.page.slug: a for a in articles})
+    cite = _Citer(by_slug)
+    raise_all(list(_evidence_problems(content.entities, by_slug, entities, cite)))
     mentions = [m for a in articles for m in find_mentions(a, entities)]
+    shared = _co_mentions(articles)
+    ties = _ties(content.entities, moved, cite)
     return Site(
         config=config,
         articles=articles,
@@ -121,11 +195,126 @@ def build_site(config: SiteConfig, content: Content) -> Site:
         entities=MappingProxyType(entities),
         mentions=_group((m.entity, m) for m in mentions),
         articles_of=_group((k, a.page.slug) for a in articles for k in _keys(a.page)),
-        appears_with=_appears_with(articles, entities),
+        appears_with=_appears_with(shared, entities),
         members=_group((f"institutions/{s}", e.key) for e in entities.values() for s in e.page.affiliations),
         quotes=_group((q.speaker, (a.page.slug, q)) for a in articles for q in a.page.quotes),
         moved=MappingProxyType(moved),
+        by_slug=by_slug,
+        roles=MappingProxyType({e.key: _roles(e, cite) for e in content.entities}),
+        ties=_group((key, t) for t in ties for key in (t.source, t.target)),
+        events=_group((t.citation.article, t) for t in ties),
+        cited_quotes=_group((q.speaker, Quote(q.text, cite.quote(slug, q))) for slug, a in by_slug.items()
+                            for q in a.page.quotes),
+        shared=shared,
+        summaries=_summaries(content.entities, mentions, by_slug),
+        sides=_sides(entities, ties),
     )
+
+
+class _Citer:
+    """Finds the sentence a fact was read from; splits each article's paragraphs into sentences once."""
+
+    def __init__(self, articles: Mapping[str, Article]) -> None:
+        self.articles = articles
+        self.split: dict[str, list[list[str]]] = {}
+
+    def sentences(self, slug: str) -> list[list[str]]:
+        """The sentences of each paragraph of an article."""
+        if slug not in self.split:
+            self.split[slug] = [[p.text[s:e] for s, e in split_sentences(p.text)]
+                                for p in self.articles[slug].paragraphs]
+        return self.split[slug]
+
+    def sentence(self, slug: str, paragraph: int, sentence: int, words: str = "") -> Citation:
+        """Sentence ``sentence`` of paragraph ``paragraph`` (both 1-based) of an article."""
+        text = self.sentences(slug)[paragraph - 1][sentence - 1]
+        return Citation(slug, markdown.sentence_anchor(f"p{paragraph}", sentence), text, words or text)
+
+    def quote(self, slug: str, quote: QuoteRef) -> Citation:
+        """The sentence a quotation starts in; its paragraph when the words are not found there."""
+        paragraphs = self.sentences(slug)
+        if not 0 < quote.paragraph <= len(paragraphs):
+            return Citation(slug, f"p{quote.paragraph}", "", quote.text)
+        opening = quote.text.split(".")[0][:60].strip()
+        for number, sentence in enumerate(paragraphs[quote.paragraph - 1], 1):
+            if opening and opening in sentence:
+                return self.sentence(slug, quote.paragraph, number, quote.text)
+        return Citation(slug, f"p{quote.paragraph}", "", quote.text)
+
+
+def _evidence_problems(pages: Iterable[EntityPage], articles: Mapping[str, Article], entities: Mapping[str, Entity],
+                       cite: _Citer) -> Iterable[BuilderError]:
+    """Every role and tie must cite a sentence that exists, and a tie an entity that exists."""
+    for page in pages:
+        refs: list[RoleRef | TieRef] = [*page.roles, *page.ties]
+        for ref in refs:
+            if ref.article not in articles:
+                close = difflib.get_close_matches(ref.article, list(articles), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                yield ContentError(page.path, None, f"cites article '{ref.article}', but content/articles/"
+                                                    f"{ref.article}.md does not exist{hint}")
+                continue
+            paragraphs = cite.sentences(ref.article)
+            if not (ref.paragraph <= len(paragraphs) and ref.sentence <= len(paragraphs[ref.paragraph - 1])):
+                yield ContentError(page.path, None, f"cites paragraph {ref.paragraph}, sentence {ref.sentence} of "
+                                                    f"'{ref.article}', which has no such sentence")
+        for tie in page.ties:
+            if tie.target not in entities:
+                yield _unknown(page.path, tie.target, entities, "tie's target is")
+
+
+def _roles(page: EntityPage, cite: _Citer) -> tuple[Role, ...]:
+    cited = tuple(dict.fromkeys(Role(r.role, cite.sentence(r.article, r.paragraph, r.sentence)) for r in page.roles))
+    if page.role and not any(r.text == page.role for r in cited):
+        return (Role(page.role, None), *cited)
+    return cited
+
+
+def _ties(pages: Iterable[EntityPage], moved: Mapping[str, str], cite: _Citer) -> list[Tie]:
+    return list(dict.fromkeys(
+        Tie(t.type, page.key, moved.get(t.target, t.target), cite.sentence(t.article, t.paragraph, t.sentence))
+        for page in pages for t in page.ties))
+
+
+def _summaries(pages: Iterable[EntityPage], mentions: Iterable[Mention],
+               articles: Mapping[str, Article]) -> Mapping[str, str]:
+    """The front matter's summary, else, from the earliest article, the first sentence that opens on the entity's
+    name (``Indeed, Giammattei himself has faced criticism``), or failing that the first that names it."""
+    first: dict[str, Mention] = {}
+    for mention in mentions:  # newest article first: a mention of an earlier article wins
+        known = first.get(mention.entity)
+        if known is None or (known.article != mention.article and
+                             articles[mention.article].page.date <= articles[known.article].page.date) or \
+                (known.article == mention.article and _opens_on_name(mention) and not _opens_on_name(known)):
+            first[mention.entity] = mention
+    return MappingProxyType({p.key: p.summary or _one_line(first[p.key].sentence if p.key in first else "")
+                             for p in pages})
+
+
+def _opens_on_name(mention: Mention) -> bool:
+    """Whether the sentence is about the name it holds: at most one lower-case word comes before it."""
+    before = mention.sentence[: mention.sentence.find(mention.alias)].split()
+    return sum(1 for word in before if not word[:1].isupper()) <= 1
+
+
+def _one_line(sentence: str, limit: int = 220) -> str:
+    """A sentence, cut at a word before ``limit`` characters."""
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def _sides(entities: Mapping[str, Entity], ties: Iterable[Tie]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """People grouped by the institution they belong to (first affiliation, else one they lead or are a member
+    of); the rest last, under an empty key."""
+    side: dict[str, str] = {}
+    for tie in ties:
+        if tie.type in ("member of", "leads") and tie.target.startswith("institutions/"):
+            side.setdefault(tie.source, tie.target)
+    groups: dict[str, list[Entity]] = {}
+    for entity in _by_name(e for e in entities.values() if e.page.section == "people"):
+        affiliation = next((f"institutions/{s}" for s in entity.page.affiliations), side.get(entity.key, ""))
+        groups.setdefault(affiliation, []).append(entity)
+    order = sorted(groups, key=lambda k: (k == "", entities[k].page.name.casefold() if k else ""))
+    return tuple((k, tuple(e.key for e in groups[k])) for k in order)
 
 
 def _moved(pages: Iterable[EntityPage]) -> dict[str, str]:
@@ -209,13 +398,14 @@ def find_mentions(article: Article, entities: Mapping[str, Entity]) -> list[Ment
     names = NameIndex.of([entities[k] for k in _keys(article.page)])
     found: list[Mention] = []
     for paragraph in article.paragraphs:
-        for start, end in split_sentences(paragraph.text):
+        for number, (start, end) in enumerate(split_sentences(paragraph.text), 1):
             sentence = paragraph.text[start:end]
             seen: set[str] = set()
             for first, last, key in names.find(sentence):
                 if key not in seen:
                     seen.add(key)
-                    found.append(Mention(article.page.slug, key, paragraph.anchor, sentence, sentence[first:last]))
+                    found.append(Mention(article.page.slug, key, paragraph.anchor, sentence, sentence[first:last],
+                                         markdown.sentence_anchor(paragraph.anchor, number)))
     return found
 
 
@@ -294,7 +484,8 @@ def _group(pairs: Iterable[tuple[K, V]]) -> Mapping[K, tuple[V, ...]]:
     return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
 
 
-def _appears_with(articles: tuple[Article, ...], entities: Mapping[str, Entity]) -> Mapping[str, tuple[str, ...]]:
+def _co_mentions(articles: tuple[Article, ...]) -> Mapping[str, Mapping[str, int]]:
+    """Entity key -> each entity named in the same articles -> the number of articles they share."""
     counts: dict[str, dict[str, int]] = {}
     for article in articles:
         keys = _keys(article.page)
@@ -302,6 +493,11 @@ def _appears_with(articles: tuple[Article, ...], entities: Mapping[str, Entity])
             for other in keys:
                 if other != key:
                     counts.setdefault(key, {})[other] = counts.setdefault(key, {}).get(other, 0) + 1
+    return MappingProxyType({k: MappingProxyType(v) for k, v in counts.items()})
+
+
+def _appears_with(counts: Mapping[str, Mapping[str, int]],
+                  entities: Mapping[str, Entity]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({
         key: tuple(sorted(others, key=lambda o: (-others[o], entities[o].page.name.casefold())))
         for key, others in counts.items()

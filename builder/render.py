@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from builder import feeds, markdown, urls
+from builder import feeds, graph, markdown, urls
 from builder.errors import TemplateError
-from builder.model import Article, Entity, NameIndex, Site
+from builder.model import Article, Citation, Entity, Mention, NameIndex, Site
+from builder.sentences import split_sentences
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -96,7 +98,10 @@ def render_site(site: Site) -> list[RenderedPage]:
 
 def _page_specs(site: Site) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """(url, kind, template, context) for every page."""
-    yield urls.HOME, "home", "home.html", {}
+    yield urls.HOME, "home", "home.html", {"story": story(site)}
+    yield urls.TIMELINE, "timeline", "timeline.html", {}
+    yield urls.CONNECTIONS, "connections", "connections.html", {
+        "graph": _svg(site, urls.CONNECTIONS, graph.site_graph(site), "How the people and institutions connect")}
     yield urls.NOT_FOUND, "404", "404.html", {}
     yield urls.SEARCH, "search", "search.html", {}
     yield urls.section_url("articles"), "index", "articles.html", {}
@@ -104,10 +109,52 @@ def _page_specs(site: Site) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     yield urls.section_url("institutions"), "index", "entities.html", {
         "section": "institutions", "items": site.institutions}
     for article in site.articles:
-        yield urls.page_url("articles", article.page.slug), "article", "article.html", {"article": article}
+        yield urls.page_url("articles", article.page.slug), "article", "article.html", {
+            "article": article, "cards": _cards(site, article)}
     for entity in (*site.people, *site.institutions):
         kind = "person" if entity.page.section == "people" else "institution"
-        yield urls.page_url(entity.page.section, entity.page.slug), kind, "entity.html", {"entity": entity}
+        url = urls.page_url(entity.page.section, entity.page.slug)
+        yield url, kind, "entity.html", {
+            "entity": entity, "by_article": _by_article(site, entity),
+            "neighbours": graph.neighbours(site, entity.key),
+            "graph": _svg(site, url, graph.entity_graph(site, entity.key), f"{entity.page.name} and their connections")}
+
+
+def story(site: Site, count: int = 3) -> list[tuple[str, Article]]:
+    """What the story is, in ``count`` sentences: the newest lede's opening, then the next ledes' first
+    sentences; each with the article it comes from."""
+    sentences: list[tuple[str, Article]] = []
+    for article in site.articles[:count]:
+        lede = article.page.summary
+        spans = split_sentences(lede)[: count - len(sentences) if article is site.articles[0] else 1]
+        sentences += [(lede[start:end], article) for start, end in spans]
+        if len(sentences) >= count:
+            break
+    return sentences[:count]
+
+
+def _by_article(site: Site, entity: Entity) -> list[tuple[Article, list[Mention]]]:
+    """The articles that list an entity (newest first), each with the sentences that name it."""
+    grouped: dict[str, list[Mention]] = {}
+    for mention in site.mentions.get(entity.key, ()):
+        grouped.setdefault(mention.article, []).append(mention)
+    return [(site.article(slug), grouped.get(slug, [])) for slug in site.articles_of.get(entity.key, ())]
+
+
+def _svg(site: Site, url: str, drawing: graph.Graph, label: str) -> Markup:
+    def href(key: str) -> str:
+        return urls.relative(url, _entity_url(site.entities[key]))
+
+    return Markup(graph.draw(drawing, href, label))
+
+
+def _cards(site: Site, article: Article) -> Markup:
+    """The preview card of every entity the article lists (name, role, summary), as JSON for assets/cards.js."""
+    cards = {key: {"name": site.entities[key].page.name, "role": site.entities[key].page.role,
+                   "summary": site.summaries.get(key, ""),
+                   "kind": "Person" if key.startswith("people/") else "Institution"} for key in _listed(article)}
+    return Markup(json.dumps(cards, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+
 
 
 def _machine_files(site: Site, page_urls: list[str]) -> Iterator[RenderedPage]:
@@ -127,7 +174,7 @@ def _render(env: jinja2.Environment, site: Site, assets: dict[str, bytes], url: 
         "article_body": functools.partial(_article_body, site, url), "description_html": _description_html,
         "canonical": urls.absolute(site.config.base_url, url) if site.config.base_url else None,
         "json_ld": functools.partial(_json_ld, site, url), "inline_asset": functools.partial(_inline, assets),
-        "data_uri": functools.partial(_data_uri, assets),
+        "data_uri": functools.partial(_data_uri, assets), "cite": functools.partial(_cite, url),
         **extra,
     }
     try:
@@ -179,6 +226,12 @@ def _entity_url(entity: Entity) -> str:
 
 def _article_url(article: Article, anchor: str = "") -> str:
     return urls.page_url("articles", article.page.slug) + (f"#{anchor}" if anchor else "")
+
+
+def _cite(url: str, citation: Citation) -> str:
+    """A link from the page at ``url`` to the sentence a fact came from, with a text fragment to highlight it."""
+    target = urls.relative(url, urls.page_url("articles", citation.article) + "#" + citation.anchor)
+    return target + urls.text_fragment(citation.words)
 
 
 def _article_body(site: Site, url: str, article: Article) -> Markup:

@@ -9,10 +9,13 @@ links, OpenGraph, the sitemap and the feed.
 from __future__ import annotations
 
 import posixpath
+import urllib.parse
 
 HOME = ""
 NOT_FOUND = "404.html"
 SEARCH = "search/"
+TIMELINE = "timeline/"
+CONNECTIONS = "connections/"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
@@ -74,3 +77,11 @@ def content_link(href: str) -> str | None:
         return None
     url = page_url(parts[-2], parts[-1][: -len(".md")])
     return url + (f"#{fragment}" if fragment else "")
+
+
+def text_fragment(words: str, edge: int = 5) -> str:
+    """``:~:text=...``, to add after an anchor: browsers that support text fragments highlight these words on
+    arrival (a long passage by its first and last ``edge`` words). The others ignore it."""
+    parts = words.split()
+    chosen = [" ".join(parts)] if len(parts) <= 2 * edge else [" ".join(parts[:edge]), " ".join(parts[-edge:])]
+    return ":~:text=" + ",".join(urllib.parse.quote(p, safe="").replace("-", "%2D") for p in chosen)

@@ -77,6 +77,7 @@ def broken_links(out: Path) -> list[str]:
                 problems.append(f"{page.relative_to(out)}: root-absolute link {link}")
                 continue
             target, fragment = urldefrag(link)
+            fragment = fragment.split(":~:")[0]  # a text fragment (:~:text=...) is no anchor
             path = (page.parent / unquote(target)).resolve() if target else page
             if path.is_dir():
                 path = path / "index.html"

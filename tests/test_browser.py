@@ -31,7 +31,8 @@ SUB = "any/sub/path/"
 PAGE_TYPES = {
     "home": "", "article index": "articles/", "people index": "people/", "institution index": "institutions/",
     "article": "articles/*/", "person": "people/kamala-harris/", "institution": "institutions/*/",
-    "search": "search/?q=Harris", "not found": "people/nobody/at/all/",
+    "search": "search/?q=Harris", "not found": "people/nobody/at/all/", "connections": "connections/",
+    "timeline": "timeline/",
 }
 
 

@@ -76,7 +76,7 @@ def test_hand_written_pages_behave_like_generated_ones(tmp_path: Path, write: Wr
     write("content/articles/sousa-meets.md", ARTICLE)
     build(tmp_path)
     person = (tmp_path / "output/people/ana-sousa/index.html").read_text()
-    assert 'href="../../articles/sousa-meets/#p1"' in person
+    assert 'href="../../articles/sousa-meets/#p1-s1"' in person
     assert "Later, <strong>Sousa</strong> spoke." in person
 
 

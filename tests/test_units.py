@@ -45,9 +45,10 @@ def test_markdown_links_every_alias_and_anchors_paragraphs() -> None:
         return [(m.start(), m.end(), "k/") for m in re.finditer(r"Kamala Harris|Harris", text)]
 
     html = markdown.render("Kamala Harris met him. Harris’ trip.\n\nNext.", linker)
-    assert '<p id="p1"><a href="k/" class="entity">Kamala Harris</a> met him.' in html
-    assert '<a href="k/" class="entity">Harris</a>’ trip.' in html
-    assert '<p id="p2">Next.</p>' in html
+    assert '<p id="p1"><span class="sentence" id="p1-s1"><a href="k/" class="entity">Kamala Harris</a> met him.' \
+        '</span>' in html
+    assert '<span class="sentence" id="p1-s2"><a href="k/" class="entity">Harris</a>’ trip.</span></p>' in html
+    assert '<p id="p2"><span class="sentence" id="p2-s1">Next.</span></p>' in html
 
 
 def test_markdown_never_runs_html_or_script_links() -> None:
@@ -98,7 +99,7 @@ def test_title_is_cut_before_a_phrase() -> None:
 
 
 STAGES = ["errors", "config", "sentences", "seeds", "extract", "content", "ingest", "markdown", "urls", "model",
-          "feeds", "render", "output", "build", "watch", "serve",
+          "graph", "feeds", "render", "output", "build", "watch", "serve",
           "cli"]
 
 

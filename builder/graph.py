@@ -1,0 +1,189 @@
+"""Site -> relationship graphs: who is tied to whom, laid out at build time and drawn as inline SVG.
+
+Two drawings: one entity and its closest connections (typed ties first, then the entities it shares most articles
+with) on a circle around it, and the whole site (the most-mentioned entities, grouped by side, on one circle).
+The layout is plain geometry over sorted lists, so the same site always gives the same bytes. Nodes are links;
+the pages list the same connections in HTML for readers who do not see the drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from builder.model import Site, Tie
+
+EGO_SIZE = (640, 420)
+SITE_SIZE = (860, 640)
+LABEL_LENGTH = 26
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """An entity placed in the drawing."""
+
+    key: str
+    """Entity key (``people/<slug>``)."""
+    name: str
+    """Its name, as labelled."""
+    x: float
+    """Horizontal position in the drawing's units."""
+    y: float
+    """Vertical position."""
+    anchor: str
+    """Where its label sits: ``middle`` (below the node), ``start`` (right of it) or ``end`` (left of it)."""
+    central: bool = False
+    """Whether it is the entity the page is about."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A line between two nodes."""
+
+    source: str
+    """Key of one end (the tie's source)."""
+    target: str
+    """Key of the other end."""
+    label: str
+    """The tie's type (``met with``); empty for a co-mention."""
+    title: str
+    """The relation in words, shown on hover."""
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """A laid-out drawing."""
+
+    width: int
+    """Width in the drawing's units."""
+    height: int
+    """Height in the drawing's units."""
+    nodes: tuple[Node, ...]
+    """Entities, in drawing order."""
+    edges: tuple[Edge, ...]
+    """Lines, drawn under the nodes."""
+
+
+def neighbours(site: Site, key: str, limit: int = 12) -> list[str]:
+    """The entities closest to one: those it has typed ties with, then those it shares most articles with."""
+    tied = [t.target if t.source == key else t.source for t in site.ties.get(key, ())]
+    return list(dict.fromkeys([*tied, *site.appears_with.get(key, ())]))[:limit]
+
+
+def entity_graph(site: Site, key: str, limit: int = 12) -> Graph:
+    """One entity in the middle, its closest connections around it."""
+    width, height = EGO_SIZE
+    around = neighbours(site, key, limit)
+    nodes = [Node(key, site.entities[key].page.name, width / 2, height / 2, "middle", central=True)]
+    nodes += _circle(site, around, width / 2, height / 2, min(width * 0.36, height * 0.36), "middle")
+    ties = [t for t in site.ties.get(key, ()) if {t.source, t.target} <= set(around) | {key}]
+    tied = {t.source if t.target == key else t.target for t in ties}
+    edges = [_tie_edge(site, t) for t in ties]
+    edges += [_shared_edge(site, key, other) for other in around if other not in tied]
+    return Graph(width, height, tuple(nodes), tuple(edges))
+
+
+def site_graph(site: Site, limit: int = 40, max_edges: int = 150) -> Graph:
+    """The most-mentioned entities on one circle, people next to their institution, with every typed tie and the
+    strongest co-mentions between them."""
+    width, height = SITE_SIZE
+    chosen = set(sorted(site.entities, key=lambda k: (-len(site.articles_of.get(k, ())), k))[:limit])
+    order = [k for k in _side_order(site) if k in chosen]
+    nodes = _circle(site, order, width / 2, height / 2, min(width, height) * 0.36, "outside")
+    ties = list(dict.fromkeys(t for k in order for t in site.ties.get(k, ()) if {t.source, t.target} <= chosen))
+    tied = {frozenset((t.source, t.target)) for t in ties}
+    pairs = sorted(((-count, a, b) for a in order for b, count in site.shared.get(a, {}).items()
+                    if a < b and b in chosen and frozenset((a, b)) not in tied))
+    edges = [_tie_edge(site, t) for t in ties] + [_shared_edge(site, a, b) for _, a, b in pairs[:max_edges]]
+    return Graph(width, height, tuple(nodes), tuple(edges))
+
+
+def _side_order(site: Site) -> list[str]:
+    """Institutions each followed by their people, then everyone else, so related nodes sit together."""
+    order: list[str] = []
+    for side, people in site.sides:
+        order += [side] if side else []
+        order += people
+    order += [e.key for e in site.institutions]
+    return list(dict.fromkeys(order))
+
+
+def _circle(site: Site, keys: list[str], cx: float, cy: float, radius: float, labels: str) -> list[Node]:
+    """Nodes evenly spaced on a circle, the first at the top, clockwise."""
+    nodes = []
+    for index, key in enumerate(keys):
+        angle = -math.pi / 2 + 2 * math.pi * index / max(len(keys), 1)
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        anchor = "middle" if labels == "middle" or abs(math.cos(angle)) < 0.2 else \
+            "start" if math.cos(angle) > 0 else "end"
+        nodes.append(Node(key, site.entities[key].page.name, round(x, 1), round(y, 1), anchor))
+    return nodes
+
+
+def _tie_edge(site: Site, tie: Tie) -> Edge:
+    names = site.entities[tie.source].page.name, site.entities[tie.target].page.name
+    return Edge(tie.source, tie.target, tie.type, f"{names[0]} {tie.type} {names[1]}")
+
+
+def _shared_edge(site: Site, key: str, other: str) -> Edge:
+    count = site.shared.get(key, {}).get(other, 0)
+    names = site.entities[key].page.name, site.entities[other].page.name
+    return Edge(key, other, "", f"{names[0]} and {names[1]}: named together in {count} "
+                                f"article{'' if count == 1 else 's'}")
+
+
+def draw(graph: Graph, href: Callable[[str], str], label: str) -> str:
+    """The graph as an inline ``<svg>`` whose nodes link (through ``href``) to the entities' pages."""
+    width, height = graph.width, graph.height
+    parts = [f'<svg class="graph" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'role="group" aria-label="{escape(label)}">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
+    at = {n.key: n for n in graph.nodes}
+    parts += [_edge(e, at[e.source], at[e.target]) for e in graph.edges if e.label == ""]
+    parts += [_edge(e, at[e.source], at[e.target]) for e in graph.edges if e.label != ""]
+    parts += [_node(n, href(n.key)) for n in graph.nodes]
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _edge(edge: Edge, source: Node, target: Node) -> str:
+    kind = "tie" if edge.label else "shared"
+    x1, y1, x2, y2 = _shorten(source, target, 9 if edge.label else 0)
+    marker = ' marker-end="url(#arrow)"' if edge.label else ""
+    line = (f'<line class="{kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{marker}>'
+            f"<title>{escape(edge.title)}</title></line>")
+    if not edge.label:
+        return line
+    mx, my = round((source.x + target.x) / 2, 1), round((source.y + target.y) / 2 - 6, 1)
+    return (f'<g class="tie-label">{line}<text x="{mx}" y="{my}" text-anchor="middle">'
+            f"{escape(edge.label)}</text></g>")
+
+
+def _shorten(source: Node, target: Node, by: float) -> tuple[float, float, float, float]:
+    """A line between two nodes' centres, its end pulled back ``by`` units (so an arrowhead stays visible)."""
+    dx, dy = target.x - source.x, target.y - source.y
+    length = math.hypot(dx, dy) or 1.0
+    return source.x, source.y, round(target.x - dx * by / length, 1), round(target.y - dy * by / length, 1)
+
+
+def _node(node: Node, href: str) -> str:
+    name = node.name if len(node.name) <= LABEL_LENGTH else node.name[: LABEL_LENGTH - 1].rstrip() + "…"
+    section = node.key.split("/", 1)[0]
+    x, y = _label_position(node)
+    shape = (f'<circle cx="{node.x}" cy="{node.y}" r="{9 if node.central else 6}"/>' if section == "people" else
+             f'<rect x="{node.x - 7}" y="{node.y - 7}" width="14" height="14"/>')
+    label = f'<text x="{x}" y="{y}" text-anchor="{node.anchor}">{escape(name)}</text>'
+    css = f"node {section}{' central' if node.central else ''}"
+    return f'<a class="{css}" href="{escape(href)}">{shape}{label}</a>'
+
+
+def _label_position(node: Node) -> tuple[float, float]:
+    if node.anchor == "start":
+        return round(node.x + 11, 1), round(node.y + 5, 1)
+    if node.anchor == "end":
+        return round(node.x - 11, 1), round(node.y + 5, 1)
+    return node.x, round(node.y + (26 if node.central else 22), 1)
+
