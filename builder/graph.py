@@ -33,7 +33,7 @@ class Node:
     y: float
     """Vertical position."""
     anchor: str
-    """Where its label sits: ``middle`` (below the node), ``start`` (right of it) or ``end`` (left of it)."""
+    """Where its label sits: ``below`` or ``above`` the node, ``start`` (right of it) or ``end`` (left of it)."""
     central: bool = False
     """Whether it is the entity the page is about."""
 
@@ -76,8 +76,8 @@ def entity_graph(site: Site, key: str, limit: int = 12) -> Graph:
     """One entity in the middle, its closest connections around it."""
     width, height = EGO_SIZE
     around = neighbours(site, key, limit)
-    nodes = [Node(key, site.entities[key].page.name, width / 2, height / 2, "middle", central=True)]
-    nodes += _circle(site, around, width / 2, height / 2, min(width * 0.36, height * 0.36), "middle")
+    nodes = [Node(key, site.entities[key].page.name, width / 2, height / 2, "below", central=True)]
+    nodes += _circle(site, around, width / 2, height / 2, min(width * 0.36, height * 0.36), "below")
     ties = [t for t in site.ties.get(key, ()) if {t.source, t.target} <= set(around) | {key}]
     tied = {t.source if t.target == key else t.target for t in ties}
     edges = [_tie_edge(site, t) for t in ties]
@@ -116,8 +116,8 @@ def _circle(site: Site, keys: list[str], cx: float, cy: float, radius: float, la
     for index, key in enumerate(keys):
         angle = -math.pi / 2 + 2 * math.pi * index / max(len(keys), 1)
         x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        anchor = "middle" if labels == "middle" or abs(math.cos(angle)) < 0.2 else \
-            "start" if math.cos(angle) > 0 else "end"
+        anchor = labels if labels == "below" else "above" if math.sin(angle) < -0.98 else \
+            "below" if math.sin(angle) > 0.98 else "start" if math.cos(angle) > 0 else "end"
         nodes.append(Node(key, site.entities[key].page.name, round(x, 1), round(y, 1), anchor))
     return nodes
 
@@ -175,9 +175,12 @@ def _node(node: Node, href: str) -> str:
     x, y = _label_position(node)
     shape = (f'<circle cx="{node.x}" cy="{node.y}" r="{9 if node.central else 6}"/>' if section == "people" else
              f'<rect x="{node.x - 7}" y="{node.y - 7}" width="14" height="14"/>')
-    label = f'<text x="{x}" y="{y}" text-anchor="{node.anchor}">{escape(name)}</text>'
+    label = f'<text x="{x}" y="{y}" text-anchor="{_TEXT_ANCHOR[node.anchor]}">{escape(name)}</text>'
     css = f"node {section}{' central' if node.central else ''}"
     return f'<a class="{css}" href="{escape(href)}">{shape}{label}</a>'
+
+
+_TEXT_ANCHOR = {"start": "start", "end": "end", "above": "middle", "below": "middle"}
 
 
 def _label_position(node: Node) -> tuple[float, float]:
@@ -185,5 +188,7 @@ def _label_position(node: Node) -> tuple[float, float]:
         return round(node.x + 11, 1), round(node.y + 5, 1)
     if node.anchor == "end":
         return round(node.x - 11, 1), round(node.y + 5, 1)
+    if node.anchor == "above":
+        return node.x, round(node.y - 12, 1)
     return node.x, round(node.y + (26 if node.central else 22), 1)
 

@@ -21,10 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = [  # (file, page, viewport width, height, phone)
-    ("home-desktop.png", "", 1280, 800, False),
-    ("person-desktop.png", "people/kamala-harris/", 1280, 900, False),
-    ("person-mobile.png", "people/kamala-harris/", 390, 844, True),
+SHOTS = [  # (file, page, viewport width, height, phone, link to hover or "")
+    ("home-desktop.png", "", 1280, 1000, False, ""),
+    ("person-desktop.png", "people/kamala-harris/", 1280, 1700, False, ""),
+    ("person-mobile.png", "people/kamala-harris/", 390, 844, True, ""),
+    ("connections-desktop.png", "connections/", 1280, 1000, False, ""),
+    ("card-desktop.png", "articles/vice-president-kamala-harris-offered-an-optimistic-outlook/", 1280, 600, False,
+     'a.entity[href$="people/alejandro-giammattei/"]'),
 ]
 
 
@@ -54,10 +57,13 @@ def take(base: str) -> None:
     """Photograph every page of SHOTS into docs/."""
     with playwright_api.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for name, path, width, height, phone in SHOTS:
+        for name, path, width, height, phone, hover in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height}, is_mobile=phone,
                                     has_touch=phone, device_scale_factor=1)
             page.goto(base + path)
+            if hover:
+                page.locator(hover).first.hover()
+                page.locator("#entity-card").wait_for(state="visible")
             page.screenshot(path=str(REPO / "docs" / name))
             page.close()
             print(f"docs/{name}")
