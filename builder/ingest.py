@@ -117,6 +117,7 @@ def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str,
         _add_affiliations(found.people, found.institutions, keys, drafts)
         _add_ties(found, keys, seed, slug, drafts)
         drafts[f"articles/{slug}.md"] = _article_draft(seed, found.people, found.institutions, keys)
+    _first_evidence(drafts)
     return drafts
 
 
@@ -159,10 +160,10 @@ def _add_entities(entities: tuple[Entity, ...], section: Section, seed: Seed, in
             meta: dict[str, Any] = {"name": entity.name, "aliases": list(entity.aliases), "role": role}
             if section == "people":
                 meta["affiliations"] = []
-            meta |= {"summary": "", "reviewed": False, "roles": _unique_items(roles), "ties": []}
+            meta |= {"summary": "", "reviewed": False, "roles": roles, "ties": []}
             drafts[path] = Draft(meta, "", f"seed {seed.name}")
             continue
-        draft.meta["roles"] = _unique_items([*draft.meta["roles"], *roles])
+        draft.meta["roles"] += roles
         names = [draft.meta["name"], *draft.meta["aliases"]]
         draft.meta["aliases"] += [a for a in (entity.name, *entity.aliases) if a not in names and a not in
                                   draft.meta["aliases"]]
@@ -194,7 +195,7 @@ def _add_ties(found: Extraction, keys: dict[int, str], seed: Seed, article: str,
             continue
         meta = drafts[source + ".md"].meta
         item = {"type": tie.kind, "target": target, **_evidence(seed, article, tie.paragraph, tie.sentence)}
-        meta["ties"] = _unique_items([*meta["ties"], item])
+        meta["ties"].append(item)
 
 
 def _evidence(seed: Seed, article: str, paragraph: int, sentence: str) -> dict[str, Any]:
@@ -206,12 +207,21 @@ def _evidence(seed: Seed, article: str, paragraph: int, sentence: str) -> dict[s
     return {"article": article, "paragraph": paragraph + 1, "sentence": number}
 
 
-def _unique_items(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Mappings without repeats, first seen first."""
-    seen: dict[str, dict[str, Any]] = {}
+def _first_evidence(drafts: Mapping[str, Draft]) -> None:
+    """Each role once, with the first sentence that gives it; each tie once per article. Done once, after every
+    seed, so that an entity named in thousands of articles costs no more than its mentions."""
+    for draft in drafts.values():
+        if "roles" in draft.meta:
+            draft.meta["roles"] = _first_of_each(draft.meta["roles"], ("role",))
+            draft.meta["ties"] = _first_of_each(draft.meta["ties"], ("type", "target", "article"))
+
+
+def _first_of_each(items: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The first item of each value of ``fields``, in order."""
+    first: dict[tuple[Any, ...], dict[str, Any]] = {}
     for item in items:
-        seen.setdefault(json.dumps(item, sort_keys=True), item)
-    return list(seen.values())
+        first.setdefault(tuple(item[f] for f in fields), item)
+    return list(first.values())
 
 
 def _names(text: str, name: str) -> bool:

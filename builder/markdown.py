@@ -46,13 +46,17 @@ def _is_safe_link(url: str) -> bool:
 
 def _paragraph_anchors(state: StateCore) -> None:
     number = 0
-    for index, token in enumerate(state.tokens):
+    for token in state.tokens:
         if token.type == "paragraph_open" and token.level == 0:
             number += 1
             token.attrSet("id", f"p{number}")
-            inline = state.tokens[index + 1]
-            if inline.children:
-                inline.children = _wrap_sentences(inline.children, f"p{number}")
+
+
+def _sentence_anchors(tokens: list[Token]) -> None:
+    """Wrap the sentences of each top-level paragraph (only when rendering: plain-text readers do not need it)."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0 and tokens[index + 1].children:
+            tokens[index + 1].children = _wrap_sentences(tokens[index + 1].children or [], str(token.attrGet("id")))
 
 
 def sentence_anchor(paragraph: str, number: int) -> str:
@@ -140,6 +144,7 @@ def render(body: str, linker: Linker | None = None, rewrite: Callable[[str], str
     """Render a body to HTML; each name the linker finds in the text becomes a link to its href, and each
     link's href goes through ``rewrite`` (content paths to page URLs)."""
     tokens = _MD.parse(body)
+    _sentence_anchors(tokens)
     if rewrite is not None:
         for token in tokens:
             for child in token.children or []:
