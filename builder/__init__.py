@@ -7,15 +7,17 @@ Stages, in the one direction data flows (a module may import only modules above 
     sentences   text -> sentence spans
     seeds       seeds/*.txt|md -> Seed
     extract     Seed paragraphs -> people and institutions, roles, quotes
+    cache       seeds and extraction results kept on disk between builds
     content     content/**/*.md <-> ArticlePage, EntityPage
-    ingest      Seeds -> new content pages (never overwriting one)
+    ingest      Seeds -> content pages, merged with editors' edits (never overwriting one)
     markdown    Markdown body -> HTML with entity links and paragraph anchors
     urls        page paths and relative links
     model       Content -> Site (frozen): mentions, ties, cited roles and quotes, reverse indexes
     graph       Site -> relationship drawings laid out at build time, as inline SVG
     feeds       Site -> JSON-LD, Atom feed, sitemap.xml, robots.txt
     render      Site -> RenderedPage through Jinja templates
-    output      RenderedPage -> output folder with its search index, swapped in whole
+    deps        Site -> fingerprint of each page's inputs (what to render again)
+    output      pages -> output folder with its search index, changed files only, swapped in whole
     build       the pipeline, one stage per line
     watch       source folders -> batches of changed paths
     serve       preview: rebuild on change, update the open tabs, show errors over the page

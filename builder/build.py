@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
-from builder.content import PageReader, load_content
+from builder.content import Content, PageReader, load_content
+from builder.deps import explain, fingerprints
 from builder.errors import BuilderError, BuildFailed
 from builder.feeds import base_url_warning
 from builder.ingest import (
@@ -23,9 +26,9 @@ from builder.ingest import (
     read_record,
 )
 from builder.model import build_site
-from builder.output import check_output_dir, write_site
-from builder.render import render_site
-from builder.seeds import load_seeds
+from builder.output import check_output_dir, live_generation, write_site
+from builder.render import render_site, template_pages
+from builder.urls import output_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,31 +36,41 @@ class BuildReport:
     """What a build did, for the summary line."""
 
     ingest: IngestPlan
-    """Pages ingest created and seeds it skipped."""
+    """What ingest created, updated, kept and removed in content/."""
     pages: Counter[str]
-    """Number of files written per kind (home, article, person...)."""
+    """Number of files in the site per kind (home, article, person...)."""
+    rendered: int
+    """Pages rendered from templates (the others had not changed)."""
+    written: int
+    """Files whose bytes changed."""
     seconds: float
     """Wall time of the whole build."""
     warnings: tuple[str, ...]
     """Harmless problems to show the user."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """URL -> why it was rendered (for ``--explain``)."""
 
     def summary(self) -> str:
-        """One line: what was written and how long it took."""
+        """One line: what changed and how long it took."""
         total = sum(self.pages.values())
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.pages.items()))
         counts = self.ingest.counts()
         changes = [f"{counts[a]} {w}" for a, w in (("create", "created"), ("update", "updated"),
                                                    ("remove", "removed")) if counts.get(a)]
         ingest = f"content: {', '.join(changes)}; " if changes else ""
-        return f"{ingest}wrote {total} files ({kinds}) in {self.seconds:.2f} s"
+        return (f"{ingest}site: {total} files ({kinds}); rendered {self.rendered}, {self.written} changed, "
+                f"in {self.seconds:.2f} s")
 
 
 def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None) -> IngestPlan:
     """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``)."""
-    seeds = load_seeds(config.seeds_dir)
+    cache = SeedCache(config.root)
+    seeds = cache.load_seeds(config.seeds_dir)
     disk, raw = read_pages(config.content_dir, reader or PageReader())
     record, moved = follow_renames(read_record(config.root), disk)
-    drafts = generate_pages(seeds, disk, ignored_paths(record, disk))
+    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract)
+    if not dry_run:
+        cache.save()
     add_moves(drafts, moved, record)
     plan = plan_ingest(drafts, disk, raw, record)
     if not dry_run:
@@ -79,7 +92,27 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> 
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
     site = build_site(config, content)
-    pages = render_site(site)
-    write_site(pages, out)
-    return BuildReport(plan, Counter(p.kind for p in pages), time.perf_counter() - started,
-                       warnings + base_url_warning(config))
+    state = state_file(config.root, out)
+    before = live_generation(out, state).fingerprints
+    now = fingerprints(site, {p: reader.digest(p) for p in _content_files(content)})
+    stale = {url for url, fp in now.pages.items() if before.get("pages", {}).get(url) != fp}
+    pages = render_site(site, only=stale.__contains__)
+    kinds = template_pages(site)
+    rendered = {p.path: p.data for p in pages}
+    reused = [output_path(url) for url in kinds if url not in stale]
+    record = {"pages": now.pages, "common": now.common, "files": now.files}
+    written = write_site(rendered, reused, record, out, state, search=config.search)
+    counter = Counter(kinds.values()) + Counter(p.kind for p in pages if p.url not in kinds)
+    reasons = {url: explain(url, now, before) for url in sorted(stale)}
+    return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started,
+                       warnings + base_url_warning(config), reasons)
+
+
+def state_file(site_root: Path, out: Path) -> Path:
+    """Where the build records what each output folder holds (one file per output folder)."""
+    name = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:12]
+    return site_root / ".builder" / "cache" / f"output-{name}.json"
+
+
+def _content_files(content: Content) -> list[Path]:
+    return [a.path for a in content.articles] + [e.path for e in content.entities]

@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                     "output folder. The new site replaces the old one only when the build succeeds.")
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="where to write the site (default: <site>/output)")
+    build_cmd.add_argument("--explain", action="store_true",
+                           help="say why each page was rendered again (which of its inputs changed)")
     build_cmd.add_argument("--strict", action="store_true",
                            help="treat warnings (unknown settings or front-matter fields) as errors")
 
@@ -95,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.verb == "build":
         report = build(args.site, args.out, strict=args.strict)
+        if args.explain:
+            for url, reason in report.reasons.items():
+                print(f"rendered {url or './'}: {reason}")
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(report.summary())

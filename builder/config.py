@@ -33,6 +33,8 @@ class SiteConfig:
     """Absolute address where the site is published, if known; links stay relative either way."""
     intro: str
     """What the story is, shown first on the home page; empty means: drawn from the articles' ledes."""
+    search: bool = True
+    """Whether to build the static search index (Pagefind) and the search page's index."""
     warnings: tuple[str, ...] = ()
     """Harmless problems found while reading (unknown keys), printed by the CLI."""
 
@@ -58,6 +60,7 @@ _FIELDS: dict[str, tuple[type, Any]] = {
     "language": (str, "en"),
     "base_url": (str, None),
     "intro": (str, ""),
+    "search": (bool, True),
 }
 
 
@@ -94,7 +97,8 @@ def parse_config(root: Path, path: Path, text: str) -> SiteConfig:
         value = yaml.safe_load(yaml.serialize(value_node))
         expected, _ = _FIELDS[key]
         if value is not None and not isinstance(value, expected):
-            problems.append(ConfigError(path, line, f"'{key}' must be text, not {type(value).__name__}"))
+            wanted = "true or false" if expected is bool else "text"
+            problems.append(ConfigError(path, line, f"'{key}' must be {wanted}, not {type(value).__name__}"))
             continue
         values[key] = value if value is not None else _FIELDS[key][1]
     base = values["base_url"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,30 +219,38 @@ ParsedPage = tuple[dict[str, Any], dict[str, int], str, int]
 
 
 class PageReader:
-    """Reads pages, parsing each file once while it is unchanged (same size and modification time)."""
+    """Reads pages, parsing each file once while it is unchanged (same size and modification time), and knows a
+    digest of each page's text (what ``deps`` fingerprints pages with)."""
 
     def __init__(self) -> None:
-        self._parsed: dict[Path, tuple[tuple[int, int], ParsedPage]] = {}
+        self._parsed: dict[Path, tuple[tuple[int, int], ParsedPage, str]] = {}
 
     def read(self, path: Path) -> ParsedPage:
         """The parsed page; a copy of its front matter, so callers may not change what is cached."""
+        meta, lines, body, body_line = self._entry(path)[1]
+        return copy.deepcopy(meta), lines, body, body_line
+
+    def digest(self, path: Path) -> str:
+        """SHA-1 of the page's text as last read."""
+        return self._entry(path)[2]
+
+    def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str]:
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
         cached = self._parsed.get(path)
         if cached is None or cached[0] != key:
-            cached = (key, read_page(path))
+            text = read_text(path)
+            cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest())
             self._parsed[path] = cached
-        meta, lines, body, body_line = cached[1]
-        return copy.deepcopy(meta), lines, body, body_line
+        return cached
 
 
-def read_page(path: Path) -> ParsedPage:
-    """Front matter, the line of each key, the body and the body's first line."""
+def read_text(path: Path) -> str:
+    """A page's text, or a one-line error when it is not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(path, None, "is not UTF-8 text; re-save it as UTF-8") from exc
-    return parse_page(path, text)
 
 
 def parse_page(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int], str, int]:

@@ -1,30 +1,58 @@
-"""RenderedPage list -> output folder, all or nothing, with its search index.
+"""RenderedPage list -> output folder, all or nothing, writing only what changed, with its search index.
 
-Pages are written into a fresh folder beside the output folder, Pagefind indexes them there (``pagefind/``),
-and the folder is swapped in only once all that succeeded: a failed or killed build leaves the previous site
-exactly as it was. The output folder may never be, or contain, the site's sources.
+The output folder has a twin beside it, ``.<name>-standby``, which holds the site as it was one build ago. A build
+brings the twin up to date (writing only files whose bytes differ, deleting files of removed pages), runs Pagefind
+there when a page changed, and then exchanges the two folders in one atomic step. A failed or killed build
+leaves the output folder exactly as it was; unchanged files are never rewritten. What each twin holds is recorded
+per folder (by inode) in a state file, so pages that did not change need not even be rendered.
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pagefind.service import get_executable
 
 from builder import urls
 from builder.errors import OutputError
-from builder.render import RenderedPage
 
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
                         "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
 """Pagefind's ready-made search interfaces: the theme's ``assets/search.js`` talks to ``pagefind.js`` itself."""
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """What one output folder holds."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    """Path inside the folder -> SHA-256 of its bytes."""
+    fingerprints: dict[str, Any] = field(default_factory=dict)
+    """What its pages were rendered from (``deps.Fingerprints`` as plain data): page fingerprints, input digests."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    """What writing the site did."""
+
+    files: int
+    """Files in the new site."""
+    written: int
+    """Files whose bytes changed (written into the twin)."""
+    removed: int
+    """Files of pages that no longer exist."""
 
 
 def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
@@ -40,51 +68,140 @@ def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
                                              "choose another --out")
 
 
-def write_site(pages: Iterable[RenderedPage], out_dir: Path) -> int:
-    """Write every page into a fresh folder and swap it in place of ``out_dir``; return the number of files."""
-    parent = out_dir.resolve().parent
-    blocking = next((p for p in (parent, *parent.parents) if p.exists()), parent)
+def standby_dir(out_dir: Path) -> Path:
+    """The output folder's twin, one build behind."""
+    out = out_dir.resolve()
+    return out.parent / f".{out.name}-standby"
+
+
+def live_generation(out_dir: Path, state_file: Path) -> Generation:
+    """What the output folder holds now, as far as the state file knows (empty when unknown)."""
+    out = out_dir.resolve()
+    if not out.is_dir():
+        return Generation()
+    return _load_state(state_file).get(str(out.stat().st_ino)) or Generation()
+
+
+def write_site(rendered: Mapping[str, bytes], reused: Iterable[str], fingerprints: Mapping[str, Any],
+               out_dir: Path, state_file: Path, search: bool) -> WriteReport:
+    """Make the output folder hold exactly ``rendered`` plus the ``reused`` files of the current output, in one
+    atomic step. ``fingerprints`` are recorded for the next build."""
+    out = _prepare(out_dir)
+    twin = standby_dir(out_dir)
+    state = _load_state(state_file)
+    live = state.get(str(out.stat().st_ino)) if out.is_dir() else None
+    if live is not None and _holds(live, _target(rendered, reused, live), search):
+        state[str(out.stat().st_ino)] = Generation(live.files, dict(fingerprints))
+        _save_state(state_file, state)
+        return WriteReport(len(live.files), 0, 0)
+    known = _open_twin(twin, state)
+    state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
+    _save_state(state_file, state)
+    try:
+        target = _target(rendered, reused, live)
+        written = _sync(twin, known, target, rendered, out)
+        if search:
+            written += _sync_search(twin, known, target, out, live)
+        removed = _remove_stale(twin, known, target)
+        twin.chmod(0o755)
+    except OSError as exc:
+        raise OutputError(out_dir, None, f"cannot write the site ({exc.strerror}); check permissions and free "
+                                         "space") from exc
+    state[str(twin.stat().st_ino)] = Generation(target, dict(fingerprints))
+    _save_state(state_file, state)
+    _swap(twin, out)
+    return WriteReport(len(target), written, removed)
+
+
+def _prepare(out_dir: Path) -> Path:
+    out = out_dir.resolve()
+    blocking = next((p for p in (out.parent, *out.parent.parents) if p.exists()), out.parent)
     if not blocking.is_dir():
         raise OutputError(out_dir, None, f"cannot create the output folder: {blocking} is a file; choose another --out")
+    if out.exists() and not out.is_dir():
+        raise OutputError(out_dir, None, "output path exists and is not a folder; remove it or choose another --out")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(out_dir)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=parent))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out)
     except OSError as exc:
         raise OutputError(out_dir, None, f"cannot create the output folder ({exc.strerror}); "
                                          "check permissions or choose another --out") from exc
+    return out
+
+
+def _holds(live: Generation, target: dict[str, str], search: bool) -> bool:
+    """True when the output folder already holds exactly these files (and a search index if one is wanted)."""
+    pages = {p: d for p, d in live.files.items() if not p.startswith(urls.SEARCH_INDEX)}
+    has_index = len(pages) < len(live.files)
+    return pages == target and has_index == search
+
+
+def _open_twin(twin: Path, state: dict[str, Generation | None]) -> dict[str, str]:
+    """What the twin holds; a twin of unknown content (a killed build, a first build) is emptied."""
+    if twin.is_dir():
+        known = state.get(str(twin.stat().st_ino))
+        if known is not None:
+            return dict(known.files)
+        shutil.rmtree(twin)
     try:
-        count = _write_all(pages, staging)
-        index_search(staging)
-        _swap(staging, out_dir.resolve())
+        twin.mkdir()
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(out_dir, None, f"cannot write the site ({exc.strerror}); "
-                                         "check permissions and free space") from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+        raise OutputError(twin, None, f"cannot create the output folder ({exc.strerror}); "
+                                      "check permissions or choose another --out") from exc
+    return {}
 
 
-def _write_all(pages: Iterable[RenderedPage], staging: Path) -> int:
-    count = 0
-    for page in pages:
-        target = staging / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(page.data)
-        count += 1
-    staging.chmod(0o755)
-    return count
+def _target(rendered: Mapping[str, bytes], reused: Iterable[str], live: Generation | None) -> dict[str, str]:
+    target = {path: _digest(data) for path, data in rendered.items()}
+    for path in reused:
+        if live is None or path not in live.files:
+            raise ValueError(f"{path} cannot be reused: the output does not hold it")
+        target[path] = live.files[path]
+    return target
 
 
-def index_search(site: Path) -> None:
-    """Run Pagefind over the written pages: the static search index in ``pagefind/`` (byte-identical rebuilds)."""
+def _sync(twin: Path, known: dict[str, str], target: dict[str, str], rendered: Mapping[str, bytes],
+          live_dir: Path) -> int:
+    """Write into the twin every file whose bytes differ from what it holds; return how many."""
+    written = 0
+    for path in sorted(target):
+        if known.get(path) == target[path]:
+            continue
+        destination = twin / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if path in rendered:
+            destination.write_bytes(rendered[path])
+        else:
+            shutil.copyfile(live_dir / path, destination)
+        known[path] = target[path]
+        written += 1
+    return written
+
+
+def _sync_search(twin: Path, known: dict[str, str], target: dict[str, str], live_dir: Path,
+                 live: Generation | None) -> int:
+    """Pagefind's index of the twin's pages, run only when a page changed (else the current index is kept)."""
+    pages = {p: d for p, d in target.items() if p.endswith(".html")}
+    live_pages = {p: d for p, d in (live.files if live else {}).items() if p.endswith(".html")}
+    live_index = {p: d for p, d in (live.files if live else {}).items() if p.startswith(urls.SEARCH_INDEX)}
+    if pages == live_pages and live_index:
+        target.update(live_index)
+        return _sync(twin, known, target, {}, live_dir)
+    with tempfile.TemporaryDirectory(prefix=f".{live_dir.name}-search-", dir=twin.parent) as scratch:
+        bundle = Path(scratch) / "pagefind"
+        index_search(twin, bundle)
+        files = {f"{urls.SEARCH_INDEX}{p.relative_to(bundle).as_posix()}": p.read_bytes()
+                 for p in sorted(bundle.rglob("*")) if p.is_file()}
+    target.update({path: _digest(data) for path, data in files.items()})
+    return _sync(twin, known, target, files, live_dir)
+
+
+def index_search(site: Path, bundle: Path) -> None:
+    """Run Pagefind over the pages in ``site``, writing its index into ``bundle`` (byte-identical rebuilds)."""
     executable = get_executable()
     if executable is None:
         raise OutputError(site, None, "cannot build the search index: Pagefind is missing; "
                                       "run `pip install 'pagefind[extended]'` (make build does)")
-    bundle = site / urls.SEARCH_INDEX
     result = subprocess.run([str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"],
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -94,21 +211,55 @@ def index_search(site: Path) -> None:
         (bundle / name).unlink(missing_ok=True)
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging``: an atomic exchange where the system has one, so that a build killed at any
-    moment leaves either the old site or the new one in place; the old folder is removed afterwards."""
+def _remove_stale(twin: Path, known: dict[str, str], target: dict[str, str]) -> int:
+    """Delete the twin's files that the new site does not have, and folders left empty."""
+    stale = sorted(set(known) - set(target))
+    for path in stale:
+        (twin / path).unlink(missing_ok=True)
+        del known[path]
+    for folder in sorted({(twin / p).parent for p in stale}, key=lambda f: -len(f.parts)):
+        while folder != twin and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return len(stale)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _load_state(state_file: Path) -> dict[str, Generation | None]:
+    try:
+        data = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+        return {}
+    return {ino: Generation(g["files"], g["fingerprints"]) if g else None
+            for ino, g in data.get("folders", {}).items()}
+
+
+def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> None:
+    folders: dict[str, Any] = {ino: {"files": g.files, "fingerprints": g.fingerprints} if g else None
+                               for ino, g in state.items()}
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = state_file.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"version": STATE_VERSION, "folders": folders}, sort_keys=True),
+                         encoding="utf-8")
+    os.replace(temporary, state_file)
+
+
+def _swap(twin: Path, out: Path) -> None:
+    """Exchange the twin and the output folder in one atomic step (Linux), or as closely as the system allows."""
     if not out.exists():
-        os.replace(staging, out)
+        os.replace(twin, out)
         return
-    if not out.is_dir():
-        raise OutputError(out, None, "output path exists and is not a folder; remove it or choose another --out")
-    if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)
+    if _exchange(twin, out):
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-    os.replace(out, retired / out.name)
-    os.replace(staging, out)
-    shutil.rmtree(retired, ignore_errors=True)
+    parked = out.parent / f".{out.name}-old-{os.getpid()}"
+    os.replace(out, parked)
+    os.replace(twin, out)
+    os.replace(parked, twin)
 
 
 _RENAME_EXCHANGE = 2
@@ -129,8 +280,7 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def remove_leftovers(out_dir: Path) -> None:
-    """Remove the staging folders of builds that were killed before they could clean up."""
-    parent = out_dir.resolve().parent
-    for prefix in (f".{out_dir.name}-new-", f".{out_dir.name}-old-"):
-        for leftover in sorted(parent.glob(prefix + "*")):
+    """Remove what builds of earlier versions, or killed ones, left beside the output folder."""
+    for prefix in (f".{out_dir.name}-new-", f".{out_dir.name}-old-", f".{out_dir.name}-search-"):
+        for leftover in sorted(out_dir.parent.glob(prefix + "*")):
             shutil.rmtree(leftover, ignore_errors=True)

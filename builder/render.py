@@ -85,39 +85,63 @@ def emphasise(sentence: str, words: str) -> Markup:
     return Markup(f"{escape(before)}<strong>{escape(found)}</strong>{escape(after)}")
 
 
-def render_site(site: Site) -> list[RenderedPage]:
-    """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, by path."""
+def render_site(site: Site, only: Callable[[str], bool] | None = None) -> list[RenderedPage]:
+    """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, by path.
+
+    With ``only``, template pages whose URL it rejects are left out (they have not changed since the last build);
+    the other files are cheap and always made.
+    """
     env = make_environment(site.config.templates_dir)
     assets = asset_files(site.config.templates_dir)
-    pages = [_render(env, site, assets, *spec) for spec in _page_specs(site)]
+    specs = list(_page_specs(site))
+    pages = [_render(env, site, assets, *spec) for spec in specs if only is None or only(spec[0])]
     pages += [RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items()]
-    pages += list(_machine_files(site, [p.url for p in pages if p.kind not in ("404", "asset")]))
+    pages += list(_machine_files(site, [url for url, kind, *_ in specs if kind != "404"]))
     pages += list(_redirects(site))
     return sorted(pages, key=lambda p: p.path)
 
 
-def _page_specs(site: Site) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """(url, kind, template, context) for every page."""
-    yield urls.HOME, "home", "home.html", {"story": story(site)}
+def template_pages(site: Site) -> dict[str, str]:
+    """URL -> kind of every page rendered from a template."""
+    return {url: kind for url, kind, *_ in _page_specs(site)}
+
+
+Context = dict[str, Any] | Callable[[], dict[str, Any]]
+"""A page's own template variables, or a function that makes them (called only when the page is rendered)."""
+
+
+def _page_specs(site: Site) -> Iterator[tuple[str, str, str, Context]]:
+    """(url, kind, template, context) for every page; costly contexts are made only for pages rendered."""
+    yield urls.HOME, "home", "home.html", lambda: {"story": story(site)}
     yield urls.TIMELINE, "timeline", "timeline.html", {}
-    yield urls.CONNECTIONS, "connections", "connections.html", {
+    yield urls.CONNECTIONS, "connections", "connections.html", lambda: {
         "graph": _svg(site, urls.CONNECTIONS, graph.site_graph(site), "How the people and institutions connect")}
     yield urls.NOT_FOUND, "404", "404.html", {}
-    yield urls.SEARCH, "search", "search.html", {}
+    if site.config.search:
+        yield urls.SEARCH, "search", "search.html", {}
     yield urls.section_url("articles"), "index", "articles.html", {}
     yield urls.section_url("people"), "index", "entities.html", {"section": "people", "items": site.people}
     yield urls.section_url("institutions"), "index", "entities.html", {
         "section": "institutions", "items": site.institutions}
     for article in site.articles:
-        yield urls.page_url("articles", article.page.slug), "article", "article.html", {
-            "article": article, "cards": _cards(site, article)}
+        yield urls.page_url("articles", article.page.slug), "article", "article.html", functools.partial(
+            _article_context, site, article)
     for entity in (*site.people, *site.institutions):
         kind = "person" if entity.page.section == "people" else "institution"
         url = urls.page_url(entity.page.section, entity.page.slug)
-        yield url, kind, "entity.html", {
-            "entity": entity, "by_article": _by_article(site, entity),
-            "neighbours": graph.neighbours(site, entity.key),
-            "graph": _svg(site, url, graph.entity_graph(site, entity.key), f"{entity.page.name} and their connections")}
+        yield url, kind, "entity.html", functools.partial(_entity_context, site, url, entity)
+
+
+def _article_context(site: Site, article: Article) -> dict[str, Any]:
+    return {"article": article, "cards": _cards(site, article)}
+
+
+def _entity_context(site: Site, url: str, entity: Entity) -> dict[str, Any]:
+    return {
+        "entity": entity, "by_article": _by_article(site, entity),
+        "neighbours": graph.neighbours(site, entity.key),
+        "graph": _svg(site, url, graph.entity_graph(site, entity.key), f"{entity.page.name} and their connections"),
+    }
 
 
 def story(site: Site, count: int = 3) -> list[tuple[str, Article]]:
@@ -156,7 +180,6 @@ def _cards(site: Site, article: Article) -> Markup:
     return Markup(json.dumps(cards, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
 
 
-
 def _machine_files(site: Site, page_urls: list[str]) -> Iterator[RenderedPage]:
     """The Atom feed, robots.txt and, when base_url is known, sitemap.xml."""
     yield RenderedPage(urls.FEED, "feed", feeds.atom_feed(site).encode("utf-8"))
@@ -167,7 +190,8 @@ def _machine_files(site: Site, page_urls: list[str]) -> Iterator[RenderedPage]:
 
 
 def _render(env: jinja2.Environment, site: Site, assets: dict[str, bytes], url: str, kind: str, name: str,
-            extra: dict[str, Any]) -> RenderedPage:
+            own: Context) -> RenderedPage:
+    extra = own() if callable(own) else own
     context = {
         "site": site, "config": site.config, "url": url, "kind": kind, "link": _linker(site, url, kind),
         "root": urls.root_prefix(url), "entity_url": _entity_url, "article_url": _article_url,

@@ -207,7 +207,7 @@ def test_a_burst_of_fifty_files_gives_one_rebuild(preview: Preview, tmp_path: Pa
     for n in range(50):
         (tmp_path / f"templates/assets/extra-{n:02d}.txt").parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / f"templates/assets/extra-{n:02d}.txt").write_text(f"file {n}\n")
-    assert preview.wait_for_builds(1)[0].startswith("50 files changed: wrote ")
+    assert preview.wait_for_builds(1)[0].startswith("50 files changed: site: ")
     (tmp_path / "content/people/ana-sousa.md").write_text(
         (tmp_path / "content/people/ana-sousa.md").read_text() + "\nMarker.\n")
     assert preview.wait_for_builds(2)[1].startswith("content/people/ana-sousa.md changed: ")

@@ -172,7 +172,7 @@ def test_build_from_a_site_folder_without_templates_uses_the_shipped_theme(tmp_p
     result = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=tmp_path, capture_output=True,
                             text=True, check=False, env={**os.environ, "PYTHONPATH": ""})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("content: 3 created; wrote ") and " files (" in result.stdout
+    assert result.stdout.startswith("content: 3 created; site: ") and " files (" in result.stdout
     assert (tmp_path / "output/assets/style.css").is_file()
 
 

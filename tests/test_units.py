@@ -98,9 +98,8 @@ def test_title_is_cut_before_a_phrase() -> None:
     assert derive_title("Short lede here. More.") == "Short lede here"
 
 
-STAGES = ["errors", "config", "sentences", "seeds", "extract", "content", "ingest", "markdown", "urls", "model",
-          "graph", "feeds", "render", "output", "build", "watch", "serve",
-          "cli"]
+STAGES = ["errors", "config", "sentences", "seeds", "extract", "cache", "content", "ingest", "markdown", "urls",
+          "model", "graph", "feeds", "render", "deps", "output", "build", "watch", "serve", "cli"]
 
 
 def test_modules_import_only_earlier_stages() -> None:

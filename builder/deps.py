@@ -1,0 +1,110 @@
+"""Site -> fingerprints: for every page rendered from a template, a digest of everything it is made from.
+
+A page whose fingerprint matches the one recorded for the current output is not rendered again. The inputs:
+
+- every page: the builder's own code, the templates and assets, site.yaml, and how many articles, people and
+  institutions there are (the footer counts them);
+- an article page: its file, and the files of the people and institutions it lists;
+- a person or institution page: its file, the files of the articles that list it, and of every entity those
+  articles list or that its own page refers to (affiliations, members, moves);
+- every other page (home, indexes, search, 404, and any page kind added later): all content files.
+
+A template that starts to show new data must have that data's file among its page's inputs here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder.cache import builder_digest
+from builder.model import Site
+from builder.render import template_dirs, template_pages
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """What every template page is made from, digested."""
+
+    pages: dict[str, str]
+    """URL -> fingerprint of all its inputs."""
+    inputs: dict[str, tuple[Path, ...] | None]
+    """URL -> the content files it is made from (None: all of them)."""
+    common: dict[str, str]
+    """Inputs of every page (builder, theme, settings, counts) -> digest."""
+    files: dict[str, str]
+    """Content file -> digest of its text."""
+
+
+def fingerprints(site: Site, digest_of: Mapping[Path, str]) -> Fingerprints:
+    """Fingerprint every template page; ``digest_of`` maps content files to digests of their text."""
+    everything = _combine(sorted(digest_of.values()))
+    common = {"the builder": builder_digest(), "templates": theme_digest(site.config.templates_dir),
+              "site.yaml": _combine([repr(site.config)]),
+              "the number of pages": f"{len(site.articles)}/{len(site.people)}/{len(site.institutions)}"}
+    shared = _combine(common.values())
+    inputs = _page_inputs(site)
+    pages: dict[str, str] = {}
+    for url, kind in template_pages(site).items():
+        files = inputs.get(url)
+        own = [digest_of[p] for p in files] if files is not None else [everything]
+        pages[url] = _combine([shared, kind, *own])
+    return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common,
+                        {str(p): d for p, d in sorted(digest_of.items())})
+
+
+def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
+    """Why the page at ``url`` is rendered, in words, given what the previous build recorded."""
+    if not before or url not in before.get("pages", {}):
+        return "new page" if before else "no earlier build"
+    changed = [name for name, digest in now.common.items() if before.get("common", {}).get(name) != digest]
+    files = now.inputs[url]
+    old_files = before.get("files", {})
+    paths = [str(p) for p in files] if files is not None else list(now.files)
+    changed += [path for path in paths if old_files.get(path) != now.files.get(path)]
+    if files is None and set(old_files) != set(now.files):
+        changed.append("the set of content files")
+    return "changed: " + ", ".join(changed) if changed else "its inputs changed"
+
+
+def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
+    """Content files each article and entity page is made from (other pages depend on everything)."""
+    listed = {a.page.slug: {site.entities[k].page.path for k in _listed(a.page.people, a.page.institutions)}
+              for a in site.articles}
+    inputs: dict[str, tuple[Path, ...]] = {}
+    for article in site.articles:
+        inputs[f"articles/{article.page.slug}/"] = tuple(sorted({article.page.path} | listed[article.page.slug]))
+    for key, entity in site.entities.items():
+        files = {entity.page.path}
+        for slug in site.articles_of.get(key, ()):
+            files |= {site.article(slug).page.path} | listed[slug]
+        related = (*site.members.get(key, ()), *(f"institutions/{s}" for s in entity.page.affiliations))
+        files |= {site.entities[k].page.path for k in related if k in site.entities}
+        inputs[f"{key}/"] = tuple(sorted(files))
+    return inputs
+
+
+def _listed(people: Iterable[str], institutions: Iterable[str]) -> list[str]:
+    return [f"people/{s}" for s in people] + [f"institutions/{s}" for s in institutions]
+
+
+def theme_digest(site_templates: Path) -> str:
+    """A digest of every template and asset the site may use."""
+    files = [p for d in template_dirs(site_templates) for p in sorted(d.rglob("*")) if p.is_file()
+             and "__pycache__" not in p.parts]
+    return _digest_files(files)
+
+
+def _digest_files(files: Iterable[Path]) -> str:
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _combine(parts: Iterable[str]) -> str:
+    return hashlib.sha1("\0".join(parts).encode()).hexdigest()

@@ -1,0 +1,132 @@
+"""Incremental builds: after any change, the output equals a clean build of the same input, byte for byte,
+and only the pages whose inputs changed are rendered again."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder import build
+from builder.cli import main
+
+SEEDS = {
+    "a.txt": " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the Port Authority "
+             "on Tuesday.\n\n“We will work together,” Sousa said.\n",
+    "b.txt": " date 2024-03-09 PORTO (AP) — Mayor Rui Lopes opened a bridge with the Port Authority.\n\n"
+             "Lopes thanked Ana Sousa for the money.\n",
+    "c.txt": " date 2024-03-12 BRAGA (AP) — Judge Marta Reis ruled against the City Council.\n",
+}
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "seeds").mkdir(parents=True)
+    for name, text in SEEDS.items():
+        (root / "seeds" / name).write_text(text)
+    (root / "site.yaml").write_text("title: Incremental\n")
+    build(root)
+    return root
+
+
+def _clean_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    copy = tmp_path / "clean"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".output*", "cache"))
+    build(copy)
+    return _tree(copy / "output")
+
+
+def _article(site: Path, seed: str) -> Path:
+    return next(p for p in (site / "content/articles").iterdir() if f"seed: {seed}" in p.read_text())
+
+
+def _edit_text(site: Path) -> None:
+    page = _article(site, "c.txt")
+    page.write_text(page.read_text().replace("ruled against", "ruled, once more, against"))
+
+
+def _gain_entity(site: Path) -> None:
+    page = _article(site, "c.txt")
+    page.write_text(page.read_text().replace("institutions:\n", "institutions:\n- port-authority\n", 1))
+
+
+def _lose_entity(site: Path) -> None:
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("- ana-sousa\n", "", 1))
+
+
+def _change_template(site: Path) -> None:
+    theme = Path(__file__).resolve().parent.parent / "templates"
+    shutil.copytree(theme, site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    base = site / "templates/base.html"
+    base.write_text(base.read_text().replace("</body>", "<p>changed template</p></body>"))
+
+
+def _change_config(site: Path) -> None:
+    (site / "site.yaml").write_text("title: Incremental, renamed\n")
+
+
+def _add_seed(site: Path) -> None:
+    (site / "seeds/d.txt").write_text(" date 2024-04-01 FARO (AP) — Ana Sousa met Marta Reis.\n")
+
+
+def _remove_seed(site: Path) -> None:
+    (site / "seeds/b.txt").unlink()
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "edit": _edit_text, "entity gained": _gain_entity, "entity lost": _lose_entity,
+    "template": _change_template, "config": _change_config, "seed added": _add_seed, "seed removed": _remove_seed,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_incremental_build_equals_a_clean_build(change: str, site: Path, tmp_path: Path) -> None:
+    CHANGES[change](site)
+    build(site)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_an_edit_renders_only_the_pages_that_depend_on_it(site: Path) -> None:
+    _edit_text(site)
+    report = build(site)
+    article = _article(site, "c.txt").stem
+    rendered = set(report.reasons)
+    assert f"articles/{article}/" in rendered and "people/marta-reis/" in rendered
+    assert "people/ana-sousa/" not in rendered and "people/rui-lopes/" not in rendered
+    assert not any(url.startswith("articles/") and url != f"articles/{article}/" and url != "articles/"
+                   for url in rendered)
+
+
+def test_nothing_changed_renders_nothing_and_writes_nothing(site: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
+    report = build(site)
+    assert report.rendered == 0 and report.written == 0
+    assert {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()} == before
+
+
+def test_explain_says_why_a_page_was_rendered(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _edit_text(site)
+    assert main(["build", "--site", str(site), "--explain"]) == 0
+    out = capsys.readouterr().out
+    article = _article(site, "c.txt")
+    assert f"rendered articles/{article.stem}/: changed: {article}" in out
+    assert "rendered people/ana-sousa/" not in out
+
+
+def test_search_can_be_turned_off(site: Path) -> None:
+    (site / "site.yaml").write_text("title: Incremental\nsearch: false\n")
+    build(site)
+    assert not (site / "output/pagefind").exists() and not (site / "output/search").exists()
+    assert 'href="search/"' not in (site / "output/index.html").read_text()
+    (site / "site.yaml").write_text("title: Incremental\n")
+    build(site)
+    assert (site / "output/pagefind/pagefind.js").is_file()
