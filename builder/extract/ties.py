@@ -23,7 +23,8 @@ _NAMEISH = r"(?:(?:the|The)\s+)?(?:[A-Z][\w’'.-]*\s+){0,3}"
 _LEAD_NOUN = (r"(?:head|leader|chair|chairman|chairwoman|chairperson|director|director-general|president|"
               r"chief executive|chief|CEO|secretary-general|secretary general|commissioner|governor|speaker|"
               r"minister|founder)")
-_MET = re.compile(rf"\b(?:met|meets|meeting|to meet|will meet)(?:\s+\w+ly)?(?:\s+with)?\s+{_NAMEISH}$")
+_DELEGATION = r"(?:(?:officials|representatives|leaders|members|delegates|envoys)\s+(?:of|from)\s+)?"
+_MET = re.compile(rf"\b(?:met|meets|meeting|to meet|will meet)(?:\s+\w+ly)?(?:\s+with)?\s+{_DELEGATION}{_NAMEISH}$")
 _CRITICISED = re.compile(
     r"^(?:[’']s?)?\s*(?:\([^)]{1,20}\)\s*)?(?:,[^,]{1,60},\s*)?(?:(?:has|had|have|also|publicly|sharply|again)\s+)*"
     rf"(?:criticized|criticised|criticizes|criticises|condemned|denounced|slammed|rebuked)\s+{_NAMEISH}$")
@@ -31,8 +32,9 @@ _CRITICISED_BY = re.compile(
     r"^\s+(?:was|were|has been|have been|had been|is|are)\s+(?:\w+ly\s+)?"
     rf"(?:criticized|criticised|condemned|denounced|slammed|rebuked)\s+by\s+{_NAMEISH}$")
 _HEAD_OF = re.compile(rf"^,?\s+(?:(?:the|a|an|its|now)\s+)?(?:[\w-]+\s+){{0,2}}?{_LEAD_NOUN}\s+of\s+(?:the\s+)?$")
-_LEADS = re.compile(r"^\s+(?:now\s+|still\s+|also\s+)?(?:leads|led|heads|headed|chairs|chaired|runs|ran|founded)"
-                    r"\s+(?:the\s+)?$")
+_LEADS = re.compile(r"^,?\s+(?:who\s+)?(?:now\s+|still\s+|also\s+)?(?:leads|led|heads|headed|chairs|chaired|runs|ran"
+                    r"|founded)\s+(?:the\s+)?$")
+_CLAUSE = re.compile(r",[^,]{1,80},")
 _HEAD_BEFORE = re.compile(rf"^(?:[’']s?)?,?\s+(?:(?:new|former|acting|interim|deputy)\s+)?{_LEAD_NOUN},?\s+$",
                           re.IGNORECASE)
 _MEMBER_OF = re.compile(r"^,?\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}?member\s+of\s+(?:the\s+)?$"
@@ -84,8 +86,12 @@ def _names_pattern(entities: Sequence[Entity]) -> re.Pattern[str] | None:
 
 
 def _sentence_ties(sentence: str, paragraph: int, named: list[tuple[int, int, Entity]]) -> Iterable[Tie]:
-    """Ties between each pair of names that follow one another in the sentence."""
-    for (_, first_end, first), (second_start, _, second) in itertools.pairwise(named):
+    """Ties between each pair of names that follow one another in the sentence, and across a name inside a clause
+    between commas (``A, who leads B, criticised C``)."""
+    pairs = list(itertools.pairwise(named))
+    pairs += [(a, c) for a, (b_start, _, _), c in zip(named, named[1:], named[2:], strict=False)
+              if (clause := _CLAUSE.match(sentence, a[1])) and clause.end() <= c[0] and b_start < clause.end()]
+    for (_, first_end, first), (second_start, _, second) in pairs:
         if first.name == second.name:
             continue
         kind_and_order = _relation(sentence[first_end:second_start], first, second)
