@@ -63,7 +63,12 @@ def json_ld(site: Site, url: str, subject: Article | Entity | None) -> str:
     elif isinstance(subject, Entity):
         graph += [_entity_node(site, url, subject)]
         graph += [_stub(site, url, site.entities[f"institutions/{s}"]) for s in subject.page.affiliations]
-    text = json.dumps({"@context": _SCHEMA, "@graph": graph}, ensure_ascii=False, indent=1)
+    return json_for_script({"@context": _SCHEMA, "@graph": graph}, indent=1)
+
+
+def json_for_script(data: Any, indent: int | None = None) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end or confuse it."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=indent is None)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -177,7 +176,7 @@ def _cards(site: Site, article: Article) -> Markup:
     cards = {key: {"name": site.entities[key].page.name, "role": site.entities[key].page.role,
                    "summary": site.summaries.get(key, ""),
                    "kind": "Person" if key.startswith("people/") else "Institution"} for key in _listed(article)}
-    return Markup(json.dumps(cards, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+    return Markup(feeds.json_for_script(cards))
 
 
 def _machine_files(site: Site, page_urls: list[str]) -> Iterator[RenderedPage]:
