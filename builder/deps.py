@@ -4,9 +4,11 @@ A page whose fingerprint matches the one recorded for the current output is not 
 
 - every page: the builder's own code, the templates and assets, site.yaml, and how many articles, people and
   institutions there are (the footer counts them);
-- an article page: its file, and the files of the people and institutions it lists;
+- an article page: its file, the files of the people and institutions it lists, and of the articles their drawn
+  summaries come from (preview cards);
 - a person or institution page: its file, the files of the articles that list it, and of every entity those
-  articles list or that its own page refers to (affiliations, members, moves);
+  articles list or that its own page refers to (affiliations, members, moves, ties either way), and of the
+  articles its roles and ties cite;
 - every other page (home, indexes, search, 404, and any page kind added later): all content files.
 
 A template that starts to show new data must have that data's file among its page's inputs here.
@@ -74,15 +76,22 @@ def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
     """Content files each article and entity page is made from (other pages depend on everything)."""
     listed = {a.page.slug: {site.entities[k].page.path for k in _listed(a.page.people, a.page.institutions)}
               for a in site.articles}
+    summary_from = {k: site.article(slug).page.path for k, slug in site.summary_from.items()}
     inputs: dict[str, tuple[Path, ...]] = {}
     for article in site.articles:
-        inputs[f"articles/{article.page.slug}/"] = tuple(sorted({article.page.path} | listed[article.page.slug]))
+        cards = {summary_from[k] for k in _listed(article.page.people, article.page.institutions) if k in summary_from}
+        own = {article.page.path} | listed[article.page.slug] | cards
+        inputs[f"articles/{article.page.slug}/"] = tuple(sorted(own))
     for key, entity in site.entities.items():
         files = {entity.page.path}
         for slug in site.articles_of.get(key, ()):
             files |= {site.article(slug).page.path} | listed[slug]
-        related = (*site.members.get(key, ()), *(f"institutions/{s}" for s in entity.page.affiliations))
+        related = (*site.members.get(key, ()), *(f"institutions/{s}" for s in entity.page.affiliations),
+                   *(end for tie in site.ties.get(key, ()) for end in (tie.source, tie.target)))
         files |= {site.entities[k].page.path for k in related if k in site.entities}
+        cited = [*(r.citation.article for r in site.roles.get(key, ()) if r.citation),
+                 *(t.citation.article for t in site.ties.get(key, ()))]
+        files |= {site.article(slug).page.path for slug in cited}
         inputs[f"{key}/"] = tuple(sorted(files))
     return inputs
 

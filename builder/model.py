@@ -160,6 +160,8 @@ class Site:
     """Entity key -> its quotations, each with the sentence it starts in."""
     shared: Mapping[str, Mapping[str, int]]
     """Entity key -> key of each entity named in the same articles -> how many articles they share."""
+    summary_from: Mapping[str, str]
+    """Entity key -> slug of the article its drawn summary would come from (what pages showing it depend on)."""
     summaries: Mapping[str, str]
     """Entity key -> one line on why it matters: the front matter's ``summary``, else the first sentence that
     names it (in its earliest article)."""
@@ -187,6 +189,7 @@ def build_site(config: SiteConfig, content: Content) -> Site:
     mentions = [m for a in articles for m in find_mentions(a, entities)]
     shared = _co_mentions(articles)
     ties = _ties(content.entities, moved, cite)
+    drawn = _summary_mentions(mentions, by_slug)
     return Site(
         config=config,
         articles=articles,
@@ -206,7 +209,9 @@ def build_site(config: SiteConfig, content: Content) -> Site:
         cited_quotes=_group((q.speaker, Quote(q.text, cite.quote(slug, q))) for slug, a in by_slug.items()
                             for q in a.page.quotes),
         shared=shared,
-        summaries=_summaries(content.entities, mentions, by_slug),
+        summary_from=MappingProxyType({k: m.article for k, m in drawn.items()}),
+        summaries=MappingProxyType({p.key: p.summary or _one_line(drawn[p.key].sentence if p.key in drawn else "")
+                                    for p in content.entities}),
         sides=_sides(entities, ties),
     )
 
@@ -276,10 +281,10 @@ def _ties(pages: Iterable[EntityPage], moved: Mapping[str, str], cite: _Citer) -
         for page in pages for t in page.ties))
 
 
-def _summaries(pages: Iterable[EntityPage], mentions: Iterable[Mention],
-               articles: Mapping[str, Article]) -> Mapping[str, str]:
-    """The front matter's summary, else, from the earliest article, the first sentence that opens on the entity's
-    name (``Indeed, Giammattei himself has faced criticism``), or failing that the first that names it."""
+def _summary_mentions(mentions: Iterable[Mention], articles: Mapping[str, Article]) -> dict[str, Mention]:
+    """Where an entity's summary is drawn from when its front matter has none: in its earliest article, the first
+    sentence that opens on its name (``Indeed, Giammattei himself has faced criticism``), or failing that the first
+    that names it."""
     first: dict[str, Mention] = {}
     for mention in mentions:  # newest article first: a mention of an earlier article wins
         known = first.get(mention.entity)
@@ -287,8 +292,7 @@ def _summaries(pages: Iterable[EntityPage], mentions: Iterable[Mention],
                              articles[mention.article].page.date <= articles[known.article].page.date) or \
                 (known.article == mention.article and _opens_on_name(mention) and not _opens_on_name(known)):
             first[mention.entity] = mention
-    return MappingProxyType({p.key: p.summary or _one_line(first[p.key].sentence if p.key in first else "")
-                             for p in pages})
+    return first
 
 
 def _opens_on_name(mention: Mention) -> bool:

@@ -63,6 +63,12 @@ def _lose_entity(site: Path) -> None:
     page.write_text(page.read_text().replace("- ana-sousa\n", "", 1))
 
 
+def _edit_summary_source(site: Path) -> None:
+    """Ana Sousa's drawn summary comes from article a; article b shows it in her preview card."""
+    page = _article(site, "a.txt")
+    page.write_text(page.read_text().replace("Ana Sousa met Carlos", "Ana Sousa, again, met Carlos"))
+
+
 def _change_template(site: Path) -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
     shutil.copytree(theme, site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
@@ -83,7 +89,8 @@ def _remove_seed(site: Path) -> None:
 
 
 CHANGES: dict[str, Callable[[Path], None]] = {
-    "edit": _edit_text, "entity gained": _gain_entity, "entity lost": _lose_entity,
+    "edit": _edit_text, "summary source edited": _edit_summary_source, "entity gained": _gain_entity,
+    "entity lost": _lose_entity,
     "template": _change_template, "config": _change_config, "seed added": _add_seed, "seed removed": _remove_seed,
 }
 
