@@ -246,3 +246,18 @@ def test_bad_roles_and_ties_are_reported_with_their_file(tmp_path: Path, write: 
         build(tmp_path)
     problems = [str(p) for p in getattr(caught.value, "problems", [caught.value])]
     assert any(message in p for p in problems), problems
+
+
+def test_an_editor_marks_a_page_reviewed_and_re_ingest_keeps_it(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the "
+                         "Port Authority on Tuesday.\n")
+    build(tmp_path)
+    page = tmp_path / "content/people/ana-sousa.md"
+    assert "reviewed: false" in page.read_text()
+    assert "Detected automatically" in (tmp_path / "output/people/ana-sousa/index.html").read_text()
+    page.write_text(page.read_text().replace("reviewed: false", "reviewed: true"))
+    write("seeds/b.txt", " date 2024-04-01 PORTO (AP) — Ana Sousa opened a bridge.\n")
+    build(tmp_path)
+    assert "reviewed: true" in page.read_text()
+    assert "Detected automatically" not in (tmp_path / "output/people/ana-sousa/index.html").read_text()
+    assert "type: met with" in page.read_text(), "the tie ingest found is kept too"
