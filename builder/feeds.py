@@ -111,8 +111,7 @@ def _lede_mentions(site: Site, article: Article) -> Iterable[Any]:
     if not article.paragraphs:
         return ()
     first = article.paragraphs[0].anchor
-    return (m for key in _listed(article) for m in site.mentions.get(key, ())
-            if m.article == article.page.slug and m.paragraph == first)
+    return (m for m in site.mentions_in.get(article.page.slug, ()) if m.paragraph == first)
 
 
 def _entity_node(site: Site, url: str, entity: Entity) -> JsonObject:

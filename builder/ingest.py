@@ -303,7 +303,7 @@ def plan_ingest(drafts: Mapping[str, Draft], disk: Mapping[str, tuple[dict[str, 
                 new_record[path] = base
         elif draft is not None:
             new_record[path] = _as_record(draft.meta, draft.body)
-            steps.append(_step_for_draft(path, draft, base, current, raw.get(path, "")))
+            steps.append(_step_for_draft(path, draft, new_record[path], base, current, raw.get(path, "")))
         elif base is not None and current is not None:
             step = _drop_gone_evidence(_step_for_orphan(path, base, current, listed), current, raw.get(path, ""),
                                        articles)
@@ -315,14 +315,15 @@ def plan_ingest(drafts: Mapping[str, Draft], disk: Mapping[str, tuple[dict[str, 
     return IngestPlan(tuple(steps), new_record)
 
 
-def _step_for_draft(path: str, draft: Draft, base: dict[str, Any] | None,
+def _step_for_draft(path: str, draft: Draft, drafted: dict[str, Any], base: dict[str, Any] | None,
                     current: tuple[dict[str, Any], str] | None, raw: str) -> Step:
-    new_text = render_page(draft.meta, draft.body)
     if current is None:
-        return Step(path, "create", f"new page from {draft.reason}", new_text)
+        return Step(path, "create", f"new page from {draft.reason}", render_page(draft.meta, draft.body))
+    if base is not None and base == drafted:
+        return Step(path, "unchanged", "nothing new from the seeds")
     meta, body = current
     if base is None:
-        same = _as_record(meta, body) == _as_record(draft.meta, draft.body)
+        same = _as_record(meta, body) == drafted
         return Step(path, "unchanged" if same else "keep", "up to date" if same else "not made by ingest; left as is")
     merged_meta, merged_body, updated, conflicts = merge_page(base, (meta, body), (draft.meta, draft.body))
     if not updated:

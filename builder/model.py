@@ -138,6 +138,8 @@ class Site:
     """Every entity by key."""
     mentions: Mapping[str, tuple[Mention, ...]]
     """Entity key -> the sentences that mention it, in article order (newest article first)."""
+    mentions_in: Mapping[str, tuple[Mention, ...]]
+    """Article slug -> the mentions in it, in reading order."""
     articles_of: Mapping[str, tuple[str, ...]]
     """Entity key -> slugs of the articles that list it."""
     appears_with: Mapping[str, tuple[str, ...]]
@@ -197,6 +199,7 @@ def build_site(config: SiteConfig, content: Content) -> Site:
         institutions=_by_name(e for e in entities.values() if e.page.section == "institutions"),
         entities=MappingProxyType(entities),
         mentions=_group((m.entity, m) for m in mentions),
+        mentions_in=_group((m.article, m) for m in mentions),
         articles_of=_group((k, a.page.slug) for a in articles for k in _keys(a.page)),
         appears_with=_appears_with(shared, entities),
         members=_group((f"institutions/{s}", e.key) for e in entities.values() for s in e.page.affiliations),

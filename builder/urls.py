@@ -8,7 +8,6 @@ links, OpenGraph, the sitemap and the feed.
 
 from __future__ import annotations
 
-import posixpath
 import urllib.parse
 
 HOME = ""
@@ -47,14 +46,18 @@ def output_path(url: str) -> str:
 
 
 def relative(from_url: str, to_url: str) -> str:
-    """The href that leads from the page at ``from_url`` to ``to_url`` (both site-relative)."""
-    base = posixpath.dirname(output_path(from_url)) or "."
+    """The href that leads from the page at ``from_url`` to ``to_url`` (both site-relative, without ``..``)."""
     target, _, fragment = to_url.partition("#")
     if not target and fragment and to_url.startswith("#"):
         return to_url
-    href = posixpath.relpath(target or ".", base)
-    if target.endswith("/") or target == HOME:
-        href = "./" if href == "." else href + "/"
+    base = output_path(from_url).split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    href = "../" * (len(base) - common) + "/".join(parts[common:])
+    if not href:
+        href = "./"
     return href + (f"#{fragment}" if fragment else "")
 
 
