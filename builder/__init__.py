@@ -18,6 +18,7 @@ Stages, in the one direction data flows (a module may import only modules above 
     render      Site -> RenderedPage through Jinja templates
     deps        Site -> fingerprint of each page's inputs (what to render again)
     output      pages -> output folder with its search index, changed files only, swapped in whole
+    snapshot    stamps of every input: skip what nothing changed
     build       the pipeline, one stage per line
     watch       source folders -> batches of changed paths
     serve       preview: rebuild on change, update the open tabs, show errors over the page

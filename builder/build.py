@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
@@ -28,6 +29,7 @@ from builder.ingest import (
 from builder.model import build_site
 from builder.output import check_output_dir, live_generation, write_site
 from builder.render import render_site, template_pages
+from builder.snapshot import load_last, save_last, take_snapshot
 from builder.urls import output_path
 
 
@@ -80,19 +82,25 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
 
 def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
-    warnings fail the build before anything is written."""
+    warnings fail the build before anything is written. Work that nothing changed since the last build is
+    skipped."""
     started = time.perf_counter()
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
+    state = state_file(config.root, out)
+    snapshot = take_snapshot(config, out)
+    last = load_last(state.with_suffix(".last.json"))
+    if last is not None and last[0] == snapshot:
+        return _unchanged(last[1], strict, time.perf_counter() - started)
     reader = PageReader()
-    plan = ingest(config, reader=reader)
+    must_ingest = last is None or last[0].seeds != snapshot.seeds or set(last[0].content) != set(snapshot.content)
+    plan = ingest(config, reader=reader) if must_ingest else IngestPlan(())
     content = load_content(config.content_dir, reader)
     warnings = config.warnings + content.warnings
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
     site = build_site(config, content)
-    state = state_file(config.root, out)
     before = live_generation(out, state).fingerprints
     now = fingerprints(site, {p: reader.digest(p) for p in _content_files(content)})
     stale = {url for url, fp in now.pages.items() if before.get("pages", {}).get(url) != fp}
@@ -104,8 +112,18 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> 
     written = write_site(rendered, reused, record, out, state, search=config.search)
     counter = Counter(kinds.values()) + Counter(p.kind for p in pages if p.url not in kinds)
     reasons = {url: explain(url, now, before) for url in sorted(stale)}
-    return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started,
-                       warnings + base_url_warning(config), reasons)
+    warnings += base_url_warning(config)
+    save_last(state.with_suffix(".last.json"), take_snapshot(config, out, content_only=snapshot),
+              {"pages": dict(counter), "warnings": list(warnings)})
+    return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons)
+
+
+def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:
+    """The report of a build that found nothing changed since the last one."""
+    warnings = tuple(summary["warnings"])
+    if strict and warnings:
+        raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
+    return BuildReport(IngestPlan(()), Counter(summary["pages"]), 0, 0, seconds, warnings)
 
 
 def state_file(site_root: Path, out: Path) -> Path:

@@ -103,26 +103,31 @@ def _emit_marks(marks: list[tuple[int, int, int]], upto: int, depth: int, paragr
 _MD = _parser()
 
 
-def paragraphs(body: str) -> list[Paragraph]:
-    """The body's top-level paragraphs as plain text, with their anchors."""
+def analyse(body: str) -> tuple[list[Paragraph], list[tuple[int, str]]]:
+    """One parse of the body: its top-level paragraphs as plain text with their anchors, and the (0-based
+    line, href) of every link in it."""
     tokens = _MD.parse(body)
-    result: list[Paragraph] = []
+    found: list[Paragraph] = []
+    hrefs: list[tuple[int, str]] = []
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and token.level == 0:
             inline = tokens[index + 1]
             line = token.map[0] if token.map else 0
-            result.append(Paragraph(str(token.attrGet("id")), plain_text(inline.children or []), line))
-    return result
+            found.append(Paragraph(str(token.attrGet("id")), plain_text(inline.children or []), line))
+        if token.type == "inline" and token.children:
+            line = token.map[0] if token.map else 0
+            hrefs += [(line, str(c.attrGet("href"))) for c in token.children if c.type == "link_open"]
+    return found, hrefs
+
+
+def paragraphs(body: str) -> list[Paragraph]:
+    """The body's top-level paragraphs as plain text, with their anchors."""
+    return analyse(body)[0]
 
 
 def links(body: str) -> list[tuple[int, str]]:
     """(0-based line, href) of every link in the body."""
-    found: list[tuple[int, str]] = []
-    for token in _MD.parse(body):
-        if token.type == "inline" and token.children:
-            line = token.map[0] if token.map else 0
-            found += [(line, str(c.attrGet("href"))) for c in token.children if c.type == "link_open"]
-    return found
+    return analyse(body)[1]
 
 
 def plain_text(children: list[Token]) -> str:

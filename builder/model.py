@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -180,9 +181,11 @@ def build_site(config: SiteConfig, content: Content) -> Site:
     entities = {e.key: Entity(e) for e in content.entities}
     moved = _moved(content.entities)
     content = Content(tuple(_follow_moves(a, moved) for a in content.articles), content.entities, content.warnings)
-    raise_all(list(_reference_problems(content, entities)) + list(_link_problems(content)))
+    pages: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
+    parsed = {p.path: markdown.analyse(p.body) for p in pages}
+    raise_all(list(_reference_problems(content, entities)) + list(_link_problems(content, parsed)))
     articles = tuple(sorted(
-        (Article(a, tuple(markdown.paragraphs(a.body))) for a in content.articles),
+        (Article(a, tuple(parsed[a.path][0])) for a in content.articles),
         key=lambda a: (-a.page.date.toordinal(), a.page.title, a.page.slug),
     ))
     by_slug = MappingProxyType({a.page.slug: a for a in articles})
@@ -342,14 +345,14 @@ def _follow_moves(article: ArticlePage, moved: Mapping[str, str]) -> ArticlePage
                    institutions=follow("institutions", article.institutions), quotes=quotes)
 
 
-def _link_problems(content: Content) -> Iterable[BuilderError]:
+def _link_problems(content: Content, parsed: Mapping[Path, tuple[list[markdown.Paragraph], list[tuple[int, str]]]]
+                   ) -> Iterable[BuilderError]:
     """Links in Markdown bodies must lead to a content page (``../people/x.md``), an anchor of it
     (``x.md#p2``), or a full web address."""
-    pages = {a.path.resolve(): len(markdown.paragraphs(a.body)) for a in content.articles}
-    pages |= {e.path.resolve(): 0 for e in content.entities}
+    pages = {Path(os.path.normpath(p)): len(paragraphs) for p, (paragraphs, _) in parsed.items()}
     bodies: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
     for page in bodies:
-        for line, href in markdown.links(page.body):
+        for line, href in parsed[page.path][1]:
             problem = link_problem(page.path, href, pages)
             if problem:
                 yield ContentError(page.path, page.body_line + line, problem)
@@ -363,10 +366,10 @@ def link_problem(source: Path, href: str, pages: Mapping[Path, int]) -> str:
     if href.startswith("/") or (target and not target.endswith(".md")):
         return (f"link '{href}' does not point at a content page; link to a .md file (e.g. ../people/x.md) "
                 "or a full https:// address")
-    path = (source.parent / target).resolve() if target else source.resolve()
+    path = Path(os.path.normpath(source.parent / target if target else source))
     if path not in pages:
         close = difflib.get_close_matches(str(path), [str(p) for p in pages], n=1)
-        hint = f"; did you mean '{Path(close[0]).relative_to(source.parent.parent.resolve())}'?" if close else ""
+        hint = f"; did you mean '{os.path.relpath(close[0], source.parent.parent)}'?" if close else ""
         return f"broken link '{href}': no such page{hint}"
     if fragment and not (fragment.startswith("p") and fragment[1:].isdigit() and 0 < int(fragment[1:]) <=
                          pages[path]):

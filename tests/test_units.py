@@ -99,7 +99,7 @@ def test_title_is_cut_before_a_phrase() -> None:
 
 
 STAGES = ["errors", "config", "sentences", "seeds", "extract", "cache", "content", "ingest", "markdown", "urls",
-          "model", "graph", "feeds", "render", "deps", "output", "build", "watch", "serve", "cli"]
+          "model", "graph", "feeds", "render", "deps", "output", "snapshot", "build", "watch", "serve", "cli"]
 
 
 def test_modules_import_only_earlier_stages() -> None:
