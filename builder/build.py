@@ -93,10 +93,13 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> 
     last = load_last(state.with_suffix(".last.json"))
     if last is not None and last[0] == snapshot:
         return _unchanged(last[1], strict, time.perf_counter() - started)
-    reader = PageReader()
+    reader = PageReader(state.parent / "pages.json")
     must_ingest = last is None or last[0].seeds != snapshot.seeds or set(last[0].content) != set(snapshot.content)
     plan = ingest(config, reader=reader) if must_ingest else IngestPlan(())
+    if any(step.action in ("create", "update", "remove") for step in plan.steps):
+        reader.recheck()
     content = load_content(config.content_dir, reader)
+    reader.save()
     warnings = config.warnings + content.warnings
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ _BUILDER_DIR = Path(__file__).resolve().parent
 CACHE_NAME = Path(".builder") / "cache" / "seeds.json"
 
 
+@functools.cache
 def builder_digest() -> str:
     """A digest of the builder's own code and data: a new version of the builder starts every cache afresh."""
     digest = hashlib.sha1()

@@ -10,6 +10,8 @@ import copy
 import datetime as dt
 import difflib
 import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ import frontmatter
 import yaml
 from slugify import slugify
 
+from builder.cache import builder_digest
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.extract.ties import TIE_KINDS
 
@@ -220,10 +223,19 @@ ParsedPage = tuple[dict[str, Any], dict[str, int], str, int]
 
 class PageReader:
     """Reads pages, parsing each file once while it is unchanged (same size and modification time), and knows a
-    digest of each page's text (what ``deps`` fingerprints pages with)."""
+    digest of each page's text (what ``deps`` fingerprints pages with).
 
-    def __init__(self) -> None:
+    With a ``cache_file``, parsed pages are kept on disk between builds (JSON; only pages whose front matter
+    survives JSON unchanged), so a build parses only the files that changed.
+    """
+
+    def __init__(self, cache_file: Path | None = None) -> None:
         self._parsed: dict[Path, tuple[tuple[int, int], ParsedPage, str]] = {}
+        self._checked: set[Path] = set()
+        self._cache_file = cache_file
+        self._dirty = False
+        if cache_file is not None:
+            self._parsed = _load_parsed(cache_file)
 
     def read(self, path: Path) -> ParsedPage:
         """The parsed page; a copy of its front matter, so callers may not change what is cached."""
@@ -234,15 +246,51 @@ class PageReader:
         """SHA-1 of the page's text as last read."""
         return self._entry(path)[2]
 
+    def recheck(self) -> None:
+        """Look at every file's stamp again on its next read (after files were written)."""
+        self._checked.clear()
+
+    def save(self) -> None:
+        """Keep what was parsed for the next build (pages not read in this build are dropped)."""
+        if self._cache_file is None or (not self._dirty and set(self._parsed) == self._checked):
+            return
+        entries = {str(p): [list(e[0]), *e[1], e[2]] for p, e in self._parsed.items()
+                   if p in self._checked and _survives_json(e[1][0])}
+        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self._cache_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"version": builder_digest(), "pages": entries}), encoding="utf-8")
+        os.replace(temporary, self._cache_file)
+
     def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str]:
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
         cached = self._parsed.get(path)
-        if cached is None or cached[0] != key:
-            text = read_text(path)
-            cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest())
-            self._parsed[path] = cached
+        if path not in self._checked:
+            stat = path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            if cached is None or cached[0] != key:
+                text = read_text(path)
+                cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest())
+                self._parsed[path] = cached
+                self._dirty = True
+            self._checked.add(path)
+        assert cached is not None
         return cached
+
+
+def _load_parsed(cache_file: Path) -> dict[Path, tuple[tuple[int, int], ParsedPage, str]]:
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != builder_digest():
+        return {}
+    return {Path(p): ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5]) for p, e in data["pages"].items()}
+
+
+def _survives_json(meta: Any) -> bool:
+    try:
+        return bool(json.loads(json.dumps(meta)) == meta)
+    except (TypeError, ValueError):
+        return False
 
 
 def read_text(path: Path) -> str:
