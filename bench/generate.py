@@ -59,12 +59,13 @@ def make_seed(rng: random.Random, day: dt.date, people: list[str], orgs: list[st
     return "\n\n".join(lines) + "\n"
 
 
-def generate(site: Path, count: int, seed: int = 1) -> None:
-    """Write ``count`` seeds into ``site/seeds`` (and an empty site.yaml)."""
+def generate(site: Path, count: int, seed: int = 1, search: bool = False) -> None:
+    """Write ``count`` seeds into ``site/seeds`` and a site.yaml (search off by default: Hugo, the site the
+    benchmark compares with, builds no search index)."""
     rng = random.Random(seed)
     people, orgs = make_cast(rng, max(20, count // 4), max(10, count // 10))
     (site / "seeds").mkdir(parents=True, exist_ok=True)
-    (site / "site.yaml").write_text("title: Benchmark\nbase_url: https://bench.example/\n")
+    (site / "site.yaml").write_text(f"title: Benchmark\nbase_url: https://bench.example/\nsearch: {str(search).lower()}\n")
     start = dt.date(2020, 1, 1)
     for number in range(count):
         text = make_seed(rng, start + dt.timedelta(days=number // 5), people, orgs)
@@ -77,8 +78,9 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--search", action="store_true", help="build the Pagefind search index too")
     args = parser.parse_args()
-    generate(args.site, args.count, args.seed)
+    generate(args.site, args.count, args.seed, args.search)
 
 
 if __name__ == "__main__":
