@@ -65,7 +65,8 @@ def generate(site: Path, count: int, seed: int = 1, search: bool = False) -> Non
     rng = random.Random(seed)
     people, orgs = make_cast(rng, max(20, count // 4), max(10, count // 10))
     (site / "seeds").mkdir(parents=True, exist_ok=True)
-    (site / "site.yaml").write_text(f"title: Benchmark\nbase_url: https://bench.example/\nsearch: {str(search).lower()}\n")
+    settings = f"title: Benchmark\nbase_url: https://bench.example/\nsearch: {str(search).lower()}\n"
+    (site / "site.yaml").write_text(settings)
     start = dt.date(2020, 1, 1)
     for number in range(count):
         text = make_seed(rng, start + dt.timedelta(days=number // 5), people, orgs)
