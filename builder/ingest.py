@@ -128,9 +128,9 @@ def _article_slug(seed: Seed) -> str:
 def _article_draft(seed: Seed, people: tuple[Entity, ...], institutions: tuple[Entity, ...],
                    keys: dict[int, str]) -> Draft:
     listed = [keys[id(e)] for e in (*people, *institutions) if id(e) in keys]
-    found = sorted((q.paragraph + 1, keys[id(e)], q.text)
+    found = sorted((q.paragraph + 1, seed.paragraphs[q.paragraph].find(q.text), keys[id(e)], q.text)
                    for e in (*people, *institutions) if id(e) in keys for q in e.quotes)
-    quotes = [{"speaker": speaker, "paragraph": number, "text": text} for number, speaker, text in found]
+    quotes = [{"speaker": speaker, "paragraph": number, "text": text} for number, _, speaker, text in found]
     meta = {
         "title": seed.title or derive_title(seed.paragraphs[0]), "date": seed.date, "dateline": seed.dateline,
         "source": seed.source, "seed": seed.name, "summary": seed.paragraphs[0],
