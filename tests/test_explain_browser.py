@@ -183,8 +183,9 @@ def test_quote_source_link_lands_on_and_highlights_the_quote(server: str, browse
     the target; a browser without text fragments lands on the sentence anchor, which is highlighted the same way."""
     page = browser.new_page()
     page.goto(server + "people/alexandria-ocasio-cortez/")
-    href = page.locator("figure.quote a.source").first.get_attribute("href")
-    page.locator("figure.quote a.source").first.click()
+    quote = page.locator("figure.quote", has_text="First, seeking asylum at any US border")
+    href = quote.locator("a.source").get_attribute("href")
+    quote.locator("a.source").click()
     page.wait_for_load_state()
     ident, background, text = page.evaluate(_TARGET)
     assert ident in ("p5", (href or "").split("#")[1].split(":~:")[0])
