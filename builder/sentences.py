@@ -30,13 +30,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if e > s]
 
 
+_INITIALISM = re.compile(r"(?:[A-Z]\.)+")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"([\w.]+)$", text[:dot])
-    if word is None:
+    start = dot
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    token = text[start:dot]
+    if not token:
         return False
-    token = word.group(1)
     if token.split(".")[-1] in ABBREVIATIONS:
         return True
     # Initials and dotted acronyms: "J.", "U.S." — but a sentence may end on "U.S." too: then the
@@ -46,7 +51,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def is_initialism(word: str) -> bool:
     """``J.``, ``U.S.``, ``D.C.``: capital letters each followed by a period."""
-    return bool(re.fullmatch(r"(?:[A-Z]\.)+", word))
+    return _INITIALISM.fullmatch(word) is not None
 
 
 def sentence_at(text: str, offset: int) -> str:
