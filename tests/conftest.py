@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 import pytest
+from playwright import sync_api as playwright_api
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO / "seeds"
@@ -86,3 +87,21 @@ def broken_links(out: Path) -> list[str]:
             elif fragment and fragment not in parse_links(path.read_text(encoding="utf-8"))[1]:
                 problems.append(f"{page.relative_to(out)}: missing anchor {link}")
     return problems
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium, installed by .ci/run; Playwright never downloads a browser here."""
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright_api.Browser]:
+    """Headless Chromium, one per test module."""
+    assert CHROMIUM.exists(), "Chromium is missing: run .ci/run (it installs Debian's chromium package)"
+    with playwright_api.sync_playwright() as driver:
+        instance = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

@@ -21,9 +21,6 @@ from builder import build
 
 from .conftest import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -57,16 +54,6 @@ def server(site: Path) -> Iterator[str]:
         httpd.server_close()
         thread.join(timeout=5)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: run .ci/run (it installs Debian's chromium package)"
-    with playwright_api.sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def _article(site: Path) -> str:

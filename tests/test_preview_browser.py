@@ -14,24 +14,11 @@ from playwright import sync_api as playwright_api
 from .conftest import SEED
 from .test_serve import Preview, fetch, wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 OVERLAY = "#builder-error-overlay"
 WAIT_MS = 20_000
 
 Write = Callable[[str, str], Path]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: run .ci/run (it installs Debian's chromium package)"
-    with playwright_api.sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @pytest.fixture
