@@ -80,10 +80,10 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     return plan
 
 
-def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> BuildReport:
+def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
     warnings fail the build before anything is written. Work that nothing changed since the last build is
-    skipped."""
+    skipped; many pages to render are shared among ``workers`` processes."""
     started = time.perf_counter()
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
@@ -107,7 +107,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False) -> 
     before = live_generation(out, state).fingerprints
     now = fingerprints(site, {p: reader.digest(p) for p in _content_files(content)})
     stale = {url for url, fp in now.pages.items() if before.get("pages", {}).get(url) != fp}
-    pages = render_site(site, only=stale.__contains__)
+    pages = render_site(site, only=stale.__contains__, workers=workers)
     kinds = template_pages(site)
     rendered = {p.path: p.data for p in pages}
     reused = [output_path(url) for url in kinds if url not in stale]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                     "output folder. The new site replaces the old one only when the build succeeds.")
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="where to write the site (default: <site>/output)")
+    build_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                           help="render in N processes when many pages changed (default: one per core)")
     build_cmd.add_argument("--explain", action="store_true",
                            help="say why each page was rendered again (which of its inputs changed)")
     build_cmd.add_argument("--strict", action="store_true",
@@ -96,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.verb == "build":
-        report = build(args.site, args.out, strict=args.strict)
+        report = build(args.site, args.out, strict=args.strict, workers=max(1, args.jobs))
         if args.explain:
             for url, reason in report.reasons.items():
                 print(f"rendered {url or './'}: {reason}")

@@ -28,6 +28,10 @@ class BuilderError(Exception):
         self.message = message
         super().__init__(self.location() + message)
 
+    def __reduce__(self) -> tuple[type[BuilderError], tuple[Path | None, int | None, str]]:
+        """Rebuilt from its parts when it crosses a process boundary (parallel rendering)."""
+        return (type(self), (self.path, self.line, self.message))
+
     def location(self) -> str:
         """``path:line: `` (or ``path: `` or nothing) for the start of the printed message."""
         if self.path is None:

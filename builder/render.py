@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import multiprocessing
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -84,20 +85,58 @@ def emphasise(sentence: str, words: str) -> Markup:
     return Markup(f"{escape(before)}<strong>{escape(found)}</strong>{escape(after)}")
 
 
-def render_site(site: Site, only: Callable[[str], bool] | None = None) -> list[RenderedPage]:
+def render_site(site: Site, only: Callable[[str], bool] | None = None, workers: int = 1) -> list[RenderedPage]:
     """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, by path.
 
     With ``only``, template pages whose URL it rejects are left out (they have not changed since the last build);
-    the other files are cheap and always made.
+    the other files are cheap and always made. With ``workers`` > 1, many pages are rendered in that many
+    processes (forked, so they share the site model without copying it).
     """
-    env = make_environment(site.config.templates_dir)
     assets = asset_files(site.config.templates_dir)
     specs = list(_page_specs(site))
-    pages = [_render(env, site, assets, *spec) for spec in specs if only is None or only(spec[0])]
+    chosen = [spec for spec in specs if only is None or only(spec[0])]
+    pages = _render_in_processes(site, chosen, assets, workers) if _worth_forking(len(chosen), workers) else \
+        _render_specs(site, chosen, assets)
     pages += [RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items()]
     pages += list(_machine_files(site, [url for url, kind, *_ in specs if kind != "404"]))
     pages += list(_redirects(site))
     return sorted(pages, key=lambda p: p.path)
+
+
+_PER_PROCESS = 400
+"""Pages below which starting processes costs more than it saves."""
+
+
+def _worth_forking(count: int, workers: int) -> bool:
+    return workers > 1 and count >= 2 * _PER_PROCESS and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes]
+                  ) -> list[RenderedPage]:
+    env = make_environment(site.config.templates_dir)
+    return [_render(env, site, assets, *spec) for spec in specs]
+
+
+_FORKED: tuple[Site, list[tuple[str, str, str, Context]], dict[str, bytes]] | None = None
+"""What forked render processes work on: set by the parent just before it forks, read by the children."""
+
+
+def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
+                         workers: int) -> list[RenderedPage]:
+    global _FORKED
+    _FORKED = (site, specs, assets)
+    chunks = [range(start, min(start + _PER_PROCESS, len(specs))) for start in range(0, len(specs), _PER_PROCESS)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [page for chunk in pool.imap(_render_chunk, chunks) for page in chunk]
+    finally:
+        _FORKED = None
+
+
+def _render_chunk(indices: range) -> list[RenderedPage]:
+    assert _FORKED is not None
+    site, specs, assets = _FORKED
+    return _render_specs(site, [specs[i] for i in indices], assets)
 
 
 def template_pages(site: Site) -> dict[str, str]:

@@ -11,6 +11,7 @@ import pytest
 
 from builder import build
 from builder.cli import main
+from builder.errors import BuilderError
 
 SEEDS = {
     "a.txt": " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the Port Authority "
@@ -137,3 +138,23 @@ def test_search_can_be_turned_off(site: Path) -> None:
     (site / "site.yaml").write_text("title: Incremental\n")
     build(site)
     assert (site / "output/pagefind/pagefind.js").is_file()
+
+
+def test_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("builder.render._PER_PROCESS", 2)
+    shutil.copytree(site, tmp_path / "parallel", ignore=shutil.ignore_patterns("output", ".output*", "cache"))
+    build(tmp_path / "parallel", workers=2)
+    assert _tree(tmp_path / "parallel/output") == _tree(site / "output")
+
+
+def test_a_template_error_in_a_render_process_names_the_template(site: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("builder.render._PER_PROCESS", 2)
+    _change_template(site)
+    entity = site / "templates/entity.html"
+    entity.write_text(entity.read_text().replace("{% block main %}", "{% block main %}{{ nothing.here }}", 1))
+    with pytest.raises(BuilderError) as caught:
+        build(site, workers=2)
+    assert str(caught.value).startswith(f"{entity}:")
+    assert "'nothing' is undefined (while rendering " in str(caught.value)
