@@ -58,9 +58,11 @@ def template_dirs(site_templates: Path) -> list[Path]:
 
 
 def make_environment(site_templates: Path) -> jinja2.Environment:
-    """A Jinja environment that escapes everything and fails on undefined names."""
+    """A Jinja environment that escapes everything and fails on undefined names. Compiled templates are kept in
+    Jinja's per-user cache folder (outside the site, private to the user), so later builds skip compiling."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_templates)]),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
