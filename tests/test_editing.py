@@ -125,3 +125,18 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path, write: Write,
     err = capsys.readouterr().err
     assert f"error: {tmp_path / 'site.yaml'}:1: unknown setting 'titel' ignored (did you mean 'title'?) (--strict)" \
         in err
+
+
+def test_a_type_changed_by_an_editor_survives_reingest(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    (tmp_path / "content/institutions").mkdir(exist_ok=True)
+    (tmp_path / "content/people/carlos-mendes.md").rename(tmp_path / "content/institutions/carlos-mendes.md")
+    [article] = (tmp_path / "content/articles").iterdir()
+    article.write_text(article.read_text().replace("institutions: []", "institutions:\n- carlos-mendes"))
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    assert not (tmp_path / "content/people/carlos-mendes.md").exists()
+    assert "- carlos-mendes" in article.read_text().split("institutions:")[1]
+    page = (tmp_path / "output/institutions/carlos-mendes/index.html").read_text()
+    assert "Carlos Mendes" in page
