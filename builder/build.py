@@ -99,11 +99,11 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
     content = load_content(config.content_dir, reader)
-    reader.save()
     warnings = config.warnings + content.warnings
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
-    site = build_site(config, content)
+    site = build_site(config, content, reader.memo)
+    reader.save()
     before = live_generation(out, state).fingerprints
     now = fingerprints(site, {p: reader.digest(p) for p in _content_files(content)})
     stale = {url for url, fp in now.pages.items() if before.get("pages", {}).get(url) != fp}

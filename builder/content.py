@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -230,7 +231,7 @@ class PageReader:
     """
 
     def __init__(self, cache_file: Path | None = None) -> None:
-        self._parsed: dict[Path, tuple[tuple[int, int], ParsedPage, str]] = {}
+        self._parsed: dict[Path, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]] = {}
         self._checked: set[Path] = set()
         self._cache_file = cache_file
         self._dirty = False
@@ -246,6 +247,17 @@ class PageReader:
         """SHA-1 of the page's text as last read."""
         return self._entry(path)[2]
 
+    def memo(self, path: Path, name: str, tag: str, compute: Callable[[], Any]) -> Any:
+        """A value derived from the page (JSON data), computed once per version of the file and ``tag`` (a digest
+        of whatever else the value depends on), and kept on disk with the parse."""
+        memos = self._entry(path)[3]
+        kept = memos.get(name)
+        if kept is None or kept[0] != tag:
+            kept = [tag, compute()]
+            memos[name] = kept
+            self._dirty = True
+        return kept[1]
+
     def recheck(self) -> None:
         """Look at every file's stamp again on its next read (after files were written)."""
         self._checked.clear()
@@ -254,21 +266,21 @@ class PageReader:
         """Keep what was parsed for the next build (pages not read in this build are dropped)."""
         if self._cache_file is None or (not self._dirty and set(self._parsed) == self._checked):
             return
-        entries = {str(p): [list(e[0]), *e[1], e[2]] for p, e in self._parsed.items()
+        entries = {str(p): [list(e[0]), *e[1], e[2], e[3]] for p, e in self._parsed.items()
                    if p in self._checked and _survives_json(e[1][0])}
         self._cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._cache_file.with_suffix(".tmp")
         temporary.write_text(json.dumps({"version": builder_digest(), "pages": entries}), encoding="utf-8")
         os.replace(temporary, self._cache_file)
 
-    def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str]:
+    def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]:
         cached = self._parsed.get(path)
         if path not in self._checked:
             stat = path.stat()
             key = (stat.st_mtime_ns, stat.st_size)
             if cached is None or cached[0] != key:
                 text = read_text(path)
-                cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest())
+                cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest(), {})
                 self._parsed[path] = cached
                 self._dirty = True
             self._checked.add(path)
@@ -276,14 +288,14 @@ class PageReader:
         return cached
 
 
-def _load_parsed(cache_file: Path) -> dict[Path, tuple[tuple[int, int], ParsedPage, str]]:
+def _load_parsed(cache_file: Path) -> dict[Path, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
     try:
         data = json.loads(cache_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != builder_digest():
         return {}
-    return {Path(p): ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5]) for p, e in data["pages"].items()}
+    return {Path(p): ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6]) for p, e in data["pages"].items()}
 
 
 def _survives_json(meta: Any) -> bool:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from builder import markdown
 from builder.config import SiteConfig
@@ -176,13 +177,22 @@ class Site:
         return self.by_slug[slug]
 
 
-def build_site(config: SiteConfig, content: Content) -> Site:
-    """Check references, find mentions and fill the reverse indexes."""
+Memo = Callable[[Path, str, str, Callable[[], Any]], Any]
+"""Keeps a JSON value derived from a content file: (file, name, tag of the other inputs, compute) -> value."""
+
+
+def _no_memo(path: Path, name: str, tag: str, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
+def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> Site:
+    """Check references, find mentions and fill the reverse indexes. ``memo`` may keep each article's parsed
+    paragraphs and mentions between builds (the result is the same either way)."""
     entities = {e.key: Entity(e) for e in content.entities}
     moved = _moved(content.entities)
     content = Content(tuple(_follow_moves(a, moved) for a in content.articles), content.entities, content.warnings)
     pages: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
-    parsed = {p.path: markdown.analyse(p.body) for p in pages}
+    parsed = {p.path: _analysis(memo, p) for p in pages}
     raise_all(list(_reference_problems(content, entities)) + list(_link_problems(content, parsed)))
     articles = tuple(sorted(
         (Article(a, tuple(parsed[a.path][0])) for a in content.articles),
@@ -191,7 +201,7 @@ def build_site(config: SiteConfig, content: Content) -> Site:
     by_slug = MappingProxyType({a.page.slug: a for a in articles})
     cite = _Citer(by_slug)
     raise_all(list(_evidence_problems(content.entities, by_slug, entities, cite)))
-    mentions = [m for a in articles for m in find_mentions(a, entities)]
+    mentions = [m for a in articles for m in _mentions(memo, a, entities)]
     shared = _co_mentions(articles)
     ties = _ties(content.entities, moved, cite)
     drawn = _summary_mentions(mentions, by_slug)
@@ -401,6 +411,28 @@ def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str) ->
     hint = f"; did you mean '{close[0].split('/', 1)[1]}'?" if close else f"; create content/{key}.md"
     return ContentError(path, None,
                         f"{what} '{slug}', but content/{section}/{slug}.md does not exist{hint}")
+
+
+def _analysis(memo: Memo, page: ArticlePage | EntityPage
+              ) -> tuple[list[markdown.Paragraph], list[tuple[int, str]]]:
+    """The page's paragraphs and links (kept by ``memo`` as plain data)."""
+    def compute() -> list[Any]:
+        found, links = markdown.analyse(page.body)
+        return [[[p.anchor, p.text, p.line] for p in found], [list(link) for link in links]]
+
+    found, links = memo(page.path, "analysis", "", compute)
+    return [markdown.Paragraph(*p) for p in found], [(line, href) for line, href in links]
+
+
+def _mentions(memo: Memo, article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
+    """``find_mentions``, kept by ``memo`` until the article or the names of the entities it lists change."""
+    names = [(k, entities[k].names, entities[k].page.name, entities[k].page.section) for k in _keys(article.page)]
+    tag = hashlib.sha1(repr(names).encode()).hexdigest()
+
+    def compute() -> list[Any]:
+        return [[m.entity, m.paragraph, m.sentence, m.alias, m.anchor] for m in find_mentions(article, entities)]
+
+    return [Mention(article.page.slug, *m) for m in memo(article.page.path, "mentions", tag, compute)]
 
 
 def find_mentions(article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
