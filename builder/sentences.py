@@ -52,11 +52,3 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def is_initialism(word: str) -> bool:
     """``J.``, ``U.S.``, ``D.C.``: capital letters each followed by a period."""
     return _INITIALISM.fullmatch(word) is not None
-
-
-def sentence_at(text: str, offset: int) -> str:
-    """The sentence of ``text`` that contains ``offset``."""
-    for start, end in split_sentences(text):
-        if start <= offset < end:
-            return text[start:end]
-    return text

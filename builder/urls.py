@@ -20,7 +20,6 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 ASSETS = "assets/"
 SEARCH_INDEX = "pagefind/"
-SECTION_INDEXES = ("articles/", "people/", "institutions/")
 
 
 def section_url(section: str) -> str:
