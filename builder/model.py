@@ -359,7 +359,8 @@ def _link_problems(content: Content, parsed: Mapping[Path, tuple[list[markdown.P
                    ) -> Iterable[BuilderError]:
     """Links in Markdown bodies must lead to a content page (``../people/x.md``), an anchor of it
     (``x.md#p2``), or a full web address."""
-    pages = {Path(os.path.normpath(p)): len(paragraphs) for p, (paragraphs, _) in parsed.items()}
+    pages = {Path(os.path.normpath(p)): tuple(len(split_sentences(para.text)) for para in paragraphs)
+             for p, (paragraphs, _) in parsed.items()}
     bodies: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
     for page in bodies:
         for line, href in parsed[page.path][1]:
@@ -368,8 +369,12 @@ def _link_problems(content: Content, parsed: Mapping[Path, tuple[list[markdown.P
                 yield ContentError(page.path, page.body_line + line, problem)
 
 
-def link_problem(source: Path, href: str, pages: Mapping[Path, int]) -> str:
-    """Why ``href`` in ``source`` is broken, or the empty string when it is fine."""
+_ANCHOR = re.compile(r"p(\d+)(?:-s(\d+))?")
+
+
+def link_problem(source: Path, href: str, pages: Mapping[Path, tuple[int, ...]]) -> str:
+    """Why ``href`` in ``source`` is broken, or the empty string when it is fine. ``pages`` gives each content
+    file's number of sentences per paragraph: anchors are ``#pN`` and, in articles, ``#pN-sM``."""
     if re.match(r"^[a-zA-Z][\w+.-]*:", href):
         return ""
     target, _, fragment = href.partition("#")
@@ -381,10 +386,19 @@ def link_problem(source: Path, href: str, pages: Mapping[Path, int]) -> str:
         close = difflib.get_close_matches(str(path), [str(p) for p in pages], n=1)
         hint = f"; did you mean '{os.path.relpath(close[0], source.parent.parent)}'?" if close else ""
         return f"broken link '{href}': no such page{hint}"
-    if fragment and not (fragment.startswith("p") and fragment[1:].isdigit() and 0 < int(fragment[1:]) <=
-                         pages[path]):
-        return f"broken link '{href}': the page has no anchor '#{fragment}' (paragraphs are #p1 to #p{pages[path]})"
+    if fragment and not _has_anchor(fragment, pages[path], path.parent.name == "articles"):
+        count = len(pages[path])
+        return f"broken link '{href}': the page has no anchor '#{fragment}' (paragraphs are #p1 to #p{count})"
     return ""
+
+
+def _has_anchor(fragment: str, sentences: tuple[int, ...], is_article: bool) -> bool:
+    match = _ANCHOR.fullmatch(fragment)
+    if match is None or not 0 < int(match.group(1)) <= len(sentences):
+        return False
+    if match.group(2) is None:
+        return True
+    return is_article and 0 < int(match.group(2)) <= sentences[int(match.group(1)) - 1]
 
 
 def _keys(page: ArticlePage) -> list[str]:

@@ -193,3 +193,18 @@ def test_template_errors_name_the_template_and_page(tmp_path: Path, write: Write
     write("templates/404.html", "{% block main %\n")
     with pytest.raises(BuilderError, match=r"404.html:1: template syntax error"):
         build(tmp_path)
+
+
+def test_links_to_sentences_are_checked_and_lead_to_the_sentence(tmp_path: Path, write: Write) -> None:
+    write("content/people/ana-sousa.md", PERSON + "\nShe [said it here](../articles/sousa-meets.md#p1-s2).\n")
+    write("content/articles/sousa-meets.md", ARTICLE)
+    build(tmp_path)
+    person = (tmp_path / "output/people/ana-sousa/index.html").read_text()
+    article = (tmp_path / "output/articles/sousa-meets/index.html").read_text()
+    assert 'href="../../articles/sousa-meets/#p1-s2"' in person
+    assert 'id="p1-s2"' in article
+    page = write("content/people/ana-sousa.md", PERSON + "\nSee [nothing](../articles/sousa-meets.md#p1-s3).\n")
+    with pytest.raises(BuilderError) as caught:
+        build(tmp_path)
+    assert str(caught.value) == (f"{page}:7: broken link '../articles/sousa-meets.md#p1-s3': the page has no anchor "
+                                 "'#p1-s3' (paragraphs are #p1 to #p1)")
