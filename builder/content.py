@@ -104,6 +104,11 @@ class ArticlePage:
     body_line: int
     """Line of the file where ``body`` starts."""
 
+    @property
+    def entity_keys(self) -> list[str]:
+        """Keys of the entities it lists: ``people/<slug>`` then ``institutions/<slug>``."""
+        return [f"people/{s}" for s in self.people] + [f"institutions/{s}" for s in self.institutions]
+
 
 @dataclass(frozen=True, slots=True)
 class EntityPage:

@@ -74,12 +74,12 @@ def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
 
 def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
     """Content files each article and entity page is made from (other pages depend on everything)."""
-    listed = {a.page.slug: {site.entities[k].page.path for k in _listed(a.page.people, a.page.institutions)}
+    listed = {a.page.slug: {site.entities[k].page.path for k in a.page.entity_keys}
               for a in site.articles}
     summary_from = {k: site.article(slug).page.path for k, slug in site.summary_from.items()}
     inputs: dict[str, tuple[Path, ...]] = {}
     for article in site.articles:
-        cards = {summary_from[k] for k in _listed(article.page.people, article.page.institutions) if k in summary_from}
+        cards = {summary_from[k] for k in article.page.entity_keys if k in summary_from}
         own = {article.page.path} | listed[article.page.slug] | cards
         inputs[f"articles/{article.page.slug}/"] = tuple(sorted(own))
     for key, entity in site.entities.items():
@@ -94,10 +94,6 @@ def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
         files |= {site.article(slug).page.path for slug in cited}
         inputs[f"{key}/"] = tuple(sorted(files))
     return inputs
-
-
-def _listed(people: Iterable[str], institutions: Iterable[str]) -> list[str]:
-    return [f"people/{s}" for s in people] + [f"institutions/{s}" for s in institutions]
 
 
 def theme_digest(site_templates: Path) -> str:

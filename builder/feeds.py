@@ -59,7 +59,7 @@ def json_ld(site: Site, url: str, subject: Article | Entity | None) -> str:
     graph = [_website(site, url)]
     if isinstance(subject, Article):
         graph += [_news_article(site, url, subject)]
-        graph += [_stub(site, url, site.entities[key]) for key in _listed(subject)]
+        graph += [_stub(site, url, site.entities[key]) for key in subject.page.entity_keys]
     elif isinstance(subject, Entity):
         graph += [_entity_node(site, url, subject)]
         graph += [_stub(site, url, site.entities[f"institutions/{s}"]) for s in subject.page.affiliations]
@@ -90,7 +90,7 @@ def _website(site: Site, url: str) -> JsonObject:
 def _news_article(site: Site, url: str, article: Article) -> JsonObject:
     page = article.page
     lede = {m.entity for m in _lede_mentions(site, article)}
-    listed = _listed(article)
+    listed = article.page.entity_keys
     node: JsonObject = {
         "@type": "NewsArticle", **_ref(site, url, (article_url(article), "article")),
         "headline": page.title, "datePublished": page.date.isoformat(), "url": href(site.config, url, url),
@@ -135,9 +135,6 @@ def _stub(site: Site, url: str, entity: Entity) -> JsonObject:
     return {"@type": kind, **_ref(site, url, entity_id(entity)), "name": entity.page.name,
             "url": href(site.config, url, entity_url(entity))}
 
-
-def _listed(article: Article) -> list[str]:
-    return [f"people/{s}" for s in article.page.people] + [f"institutions/{s}" for s in article.page.institutions]
 
 
 # --- Atom, sitemap, robots -----------------------------------------------------------------------------------------

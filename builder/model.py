@@ -213,7 +213,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
         entities=MappingProxyType(entities),
         mentions=_group((m.entity, m) for m in mentions),
         mentions_in=_group((m.article, m) for m in mentions),
-        articles_of=_group((k, a.page.slug) for a in articles for k in _keys(a.page)),
+        articles_of=_group((k, a.page.slug) for a in articles for k in a.page.entity_keys),
         appears_with=_appears_with(shared, entities),
         members=_group((f"institutions/{s}", e.key) for e in entities.values() for s in e.page.affiliations),
         quotes=_group((q.speaker, (a.page.slug, q)) for a in articles for q in a.page.quotes),
@@ -401,13 +401,9 @@ def _has_anchor(fragment: str, sentences: tuple[int, ...], is_article: bool) -> 
     return is_article and 0 < int(match.group(2)) <= sentences[int(match.group(1)) - 1]
 
 
-def _keys(page: ArticlePage) -> list[str]:
-    return [f"people/{s}" for s in page.people] + [f"institutions/{s}" for s in page.institutions]
-
-
 def _reference_problems(content: Content, entities: Mapping[str, Entity]) -> Iterable[BuilderError]:
     for article in content.articles:
-        for key in _keys(article):
+        for key in article.entity_keys:
             if key not in entities:
                 yield _unknown(article.path, key, entities, "article lists")
         for quote in article.quotes:
@@ -440,7 +436,7 @@ def _analysis(memo: Memo, page: ArticlePage | EntityPage
 
 def _mentions(memo: Memo, article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
     """``find_mentions``, kept by ``memo`` until the article or the names of the entities it lists change."""
-    names = [(k, entities[k].names, entities[k].page.name, entities[k].page.section) for k in _keys(article.page)]
+    names = [(k, entities[k].names, entities[k].page.name, entities[k].page.section) for k in article.page.entity_keys]
     tag = hashlib.sha1(repr(names).encode()).hexdigest()
 
     def compute() -> list[Any]:
@@ -451,7 +447,7 @@ def _mentions(memo: Memo, article: Article, entities: Mapping[str, Entity]) -> l
 
 def find_mentions(article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
     """Every sentence of the article that names one of the entities it lists (each entity once a sentence)."""
-    names = NameIndex.of([entities[k] for k in _keys(article.page)])
+    names = NameIndex.of([entities[k] for k in article.page.entity_keys])
     found: list[Mention] = []
     for paragraph in article.paragraphs:
         for number, (start, end) in enumerate(split_sentences(paragraph.text), 1):
@@ -544,7 +540,7 @@ def _co_mentions(articles: tuple[Article, ...]) -> Mapping[str, Mapping[str, int
     """Entity key -> each entity named in the same articles -> the number of articles they share."""
     counts: dict[str, dict[str, int]] = {}
     for article in articles:
-        keys = _keys(article.page)
+        keys = article.page.entity_keys
         for key in keys:
             for other in keys:
                 if other != key:

@@ -216,7 +216,8 @@ def _cards(site: Site, article: Article) -> Markup:
     """The preview card of every entity the article lists (name, role, summary), as JSON for assets/cards.js."""
     cards = {key: {"name": site.entities[key].page.name, "role": site.entities[key].page.role,
                    "summary": site.summaries.get(key, ""),
-                   "kind": "Person" if key.startswith("people/") else "Institution"} for key in _listed(article)}
+                   "kind": "Person" if key.startswith("people/") else "Institution"}
+             for key in article.page.entity_keys}
     return Markup(feeds.json_for_script(cards))
 
 
@@ -300,8 +301,8 @@ def _cite(url: str, citation: Citation) -> str:
 
 def _article_body(site: Site, url: str, article: Article) -> Markup:
     """The article's HTML with every name of a listed entity linked to its page."""
-    names = NameIndex.of(site.entities[k] for k in _listed(article))
-    hrefs = {key: urls.relative(url, _entity_url(site.entities[key])) for key in _listed(article)}
+    names = NameIndex.of(site.entities[k] for k in article.page.entity_keys)
+    hrefs = {key: urls.relative(url, _entity_url(site.entities[key])) for key in article.page.entity_keys}
 
     def linker(text: str) -> list[tuple[int, int, str]]:
         return [(start, end, hrefs[key]) for start, end, key in names.find(text)]
@@ -314,9 +315,6 @@ def _rewrite(url: str, href: str) -> str:
     target = urls.content_link(href)
     return href if target is None else urls.relative(url, target)
 
-
-def _listed(article: Article) -> list[str]:
-    return [f"people/{s}" for s in article.page.people] + [f"institutions/{s}" for s in article.page.institutions]
 
 
 def _description_html(entity: Entity) -> Markup:
