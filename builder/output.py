@@ -90,7 +90,8 @@ def write_site(rendered: Mapping[str, bytes], reused: Iterable[str], fingerprint
     twin = standby_dir(out_dir)
     state = _load_state(state_file)
     live = state.get(str(out.stat().st_ino)) if out.is_dir() else None
-    if live is not None and _holds(live, _target(rendered, reused, live), search):
+    target = _target(rendered, reused, live)
+    if live is not None and _holds(live, target, search):
         state[str(out.stat().st_ino)] = Generation(live.files, dict(fingerprints))
         _save_state(state_file, state)
         return WriteReport(len(live.files), 0, 0)
@@ -98,7 +99,6 @@ def write_site(rendered: Mapping[str, bytes], reused: Iterable[str], fingerprint
     state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
     _save_state(state_file, state)
     try:
-        target = _target(rendered, reused, live)
         written = _sync(twin, known, target, rendered, out)
         if search:
             written += _sync_search(twin, known, target, out, live)
