@@ -27,7 +27,7 @@ from builder.ingest import (
     read_record,
 )
 from builder.model import build_site
-from builder.output import check_output_dir, live_generation, write_site
+from builder.output import check_output_dir, live_generation, refresh_search, write_site
 from builder.render import render_site, template_pages
 from builder.snapshot import load_last, save_last, take_snapshot
 from builder.urls import output_path
@@ -51,6 +51,8 @@ class BuildReport:
     """Harmless problems to show the user."""
     reasons: dict[str, str] = field(default_factory=dict)
     """URL -> why it was rendered (for ``--explain``)."""
+    search_pending: bool = False
+    """True when the search index was deferred (``finish_search`` brings it up to date)."""
 
     def summary(self) -> str:
         """One line: what changed and how long it took."""
@@ -80,10 +82,12 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     return plan
 
 
-def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1) -> BuildReport:
+def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1,
+          defer_search: bool = False) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
     warnings fail the build before anything is written. Work that nothing changed since the last build is
-    skipped; many pages to render are shared among ``workers`` processes."""
+    skipped; many pages to render are shared among ``workers`` processes. With ``defer_search`` changed pages
+    keep the old search index until ``finish_search`` (the preview shows an edit first)."""
     started = time.perf_counter()
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
@@ -112,13 +116,22 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     rendered = {p.path: p.data for p in pages}
     reused = [output_path(url) for url in kinds if url not in stale]
     record = {"pages": now.pages, "common": now.common, "files": now.files}
-    written = write_site(rendered, reused, record, out, state, search=config.search)
+    written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search)
     counter = Counter(kinds.values()) + Counter(p.kind for p in pages if p.url not in kinds)
     reasons = {url: explain(url, now, before) for url in sorted(stale)}
     warnings += base_url_warning(config)
-    save_last(state.with_suffix(".last.json"), take_snapshot(config, out, content_only=snapshot),
-              {"pages": dict(counter), "warnings": list(warnings)})
-    return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons)
+    if not written.search_stale:  # else the next build must look again: the index is not finished
+        save_last(state.with_suffix(".last.json"), take_snapshot(config, out, content_only=snapshot),
+                  {"pages": dict(counter), "warnings": list(warnings)})
+    return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
+                       written.search_stale)
+
+
+def finish_search(site_dir: Path, out_dir: Path | None = None) -> bool:
+    """Index the pages of a build whose search index was deferred; False when there was nothing to do."""
+    config = load_config(site_dir)
+    out = out_dir if out_dir is not None else config.root / "output"
+    return refresh_search(out, state_file(config.root, out)) is not None
 
 
 def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:

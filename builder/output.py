@@ -2,7 +2,8 @@
 
 The output folder has a twin beside it, ``.<name>-standby``, which holds the site as it was one build ago. A build
 brings the twin up to date (writing only files whose bytes differ, deleting files of removed pages), runs Pagefind
-there when a page changed, and then exchanges the two folders in one atomic step. A failed or killed build
+there when a page changed (or, for the preview, later: see ``refresh_search``), and then exchanges the two
+folders in one atomic step. A failed or killed build
 leaves the output folder exactly as it was; unchanged files are never rewritten. What each twin holds is recorded
 per folder (by inode) in a state file, so pages that did not change need not even be rendered.
 """
@@ -30,7 +31,7 @@ from builder.errors import OutputError
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
                         "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
 """Pagefind's ready-made search interfaces: the theme's ``assets/search.js`` talks to ``pagefind.js`` itself."""
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class Generation:
     """Path inside the folder -> SHA-256 of its bytes."""
     fingerprints: dict[str, Any] = field(default_factory=dict)
     """What its pages were rendered from (``deps.Fingerprints`` as plain data): page fingerprints, input digests."""
+    search_stale: bool = False
+    """True when its search index was made for an earlier version of its pages (``write_site`` deferred it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,9 @@ class WriteReport:
     """Files whose bytes changed (written into the twin)."""
     removed: int
     """Files of pages that no longer exist."""
+    search_stale: bool = False
+    """True when the search index was left as it was although pages changed (``refresh_search`` brings it up
+    to date)."""
 
 
 def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
@@ -83,34 +89,49 @@ def live_generation(out_dir: Path, state_file: Path) -> Generation:
 
 
 def write_site(rendered: Mapping[str, bytes], reused: Iterable[str], fingerprints: Mapping[str, Any],
-               out_dir: Path, state_file: Path, search: bool) -> WriteReport:
+               out_dir: Path, state_file: Path, search: bool, defer_search: bool = False) -> WriteReport:
     """Make the output folder hold exactly ``rendered`` plus the ``reused`` files of the current output, in one
-    atomic step. ``fingerprints`` are recorded for the next build."""
+    atomic step. ``fingerprints`` are recorded for the next build. With ``defer_search``, changed pages keep the
+    current search index (marked stale) instead of waiting for Pagefind: the preview shows a page first and
+    indexes it a moment later."""
     out = _prepare(out_dir)
     twin = standby_dir(out_dir)
     state = _load_state(state_file)
     live = state.get(str(out.stat().st_ino)) if out.is_dir() else None
     target = _target(rendered, reused, live)
-    if live is not None and _holds(live, target, search):
-        state[str(out.stat().st_ino)] = Generation(live.files, dict(fingerprints))
+    if live is not None and _holds(live, target, search, defer_search):
+        state[str(out.stat().st_ino)] = Generation(live.files, dict(fingerprints), live.search_stale)
         _save_state(state_file, state)
-        return WriteReport(len(live.files), 0, 0)
+        return WriteReport(len(live.files), 0, 0, live.search_stale)
     known = _open_twin(twin, state)
     state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
     _save_state(state_file, state)
+    stale = False
     try:
         written = _sync(twin, known, target, rendered, out)
         if search:
-            written += _sync_search(twin, known, target, out, live)
+            added, stale = _sync_search(twin, known, target, out, live, defer_search)
+            written += added
         removed = _remove_stale(twin, known, target)
         twin.chmod(0o755)
     except OSError as exc:
         raise OutputError(out_dir, None, f"cannot write the site ({exc.strerror}); check permissions and free "
                                          "space") from exc
-    state[str(twin.stat().st_ino)] = Generation(target, dict(fingerprints))
+    state[str(twin.stat().st_ino)] = Generation(target, dict(fingerprints), stale)
     _save_state(state_file, state)
     _swap(twin, out)
-    return WriteReport(len(target), written, removed)
+    return WriteReport(len(target), written, removed, stale)
+
+
+def refresh_search(out_dir: Path, state_file: Path) -> WriteReport | None:
+    """Bring a search index that ``write_site`` deferred up to date, in one atomic step like any build (None:
+    it was not stale)."""
+    out = out_dir.resolve()
+    live = live_generation(out, state_file)
+    if not live.search_stale:
+        return None
+    pages = [p for p in live.files if not p.startswith(urls.SEARCH_INDEX)]
+    return write_site({}, pages, live.fingerprints, out, state_file, search=True)
 
 
 def _prepare(out_dir: Path) -> Path:
@@ -129,11 +150,12 @@ def _prepare(out_dir: Path) -> Path:
     return out
 
 
-def _holds(live: Generation, target: dict[str, str], search: bool) -> bool:
-    """True when the output folder already holds exactly these files (and a search index if one is wanted)."""
+def _holds(live: Generation, target: dict[str, str], search: bool, defer_search: bool) -> bool:
+    """True when the output folder already holds exactly these files (and a search index if one is wanted, up to
+    date unless it may be deferred)."""
     pages = {p: d for p, d in live.files.items() if not p.startswith(urls.SEARCH_INDEX)}
     has_index = len(pages) < len(live.files)
-    return pages == target and has_index == search
+    return pages == target and has_index == search and (defer_search or not live.search_stale)
 
 
 def _open_twin(twin: Path, state: dict[str, Generation | None]) -> dict[str, str]:
@@ -179,21 +201,23 @@ def _sync(twin: Path, known: dict[str, str], target: dict[str, str], rendered: M
 
 
 def _sync_search(twin: Path, known: dict[str, str], target: dict[str, str], live_dir: Path,
-                 live: Generation | None) -> int:
-    """Pagefind's index of the twin's pages, run only when a page changed (else the current index is kept)."""
+                 live: Generation | None, defer: bool) -> tuple[int, bool]:
+    """Pagefind's index of the twin's pages, run only when a page changed (else the current index is kept, as
+    it is when ``defer``); returns the files written and whether the index is stale."""
     pages = {p: d for p, d in target.items() if p.endswith(".html")}
     live_pages = {p: d for p, d in (live.files if live else {}).items() if p.endswith(".html")}
     live_index = {p: d for p, d in (live.files if live else {}).items() if p.startswith(urls.SEARCH_INDEX)}
-    if pages == live_pages and live_index:
+    current = pages == live_pages and live is not None and not live.search_stale
+    if live_index and (current or defer):
         target.update(live_index)
-        return _sync(twin, known, target, {}, live_dir)
+        return _sync(twin, known, target, {}, live_dir), not current
     with tempfile.TemporaryDirectory(prefix=f".{live_dir.name}-search-", dir=twin.parent) as scratch:
         bundle = Path(scratch) / "pagefind"
         index_search(twin, bundle)
         files = {f"{urls.SEARCH_INDEX}{p.relative_to(bundle).as_posix()}": p.read_bytes()
                  for p in sorted(bundle.rglob("*")) if p.is_file()}
     target.update({path: _digest(data) for path, data in files.items()})
-    return _sync(twin, known, target, files, live_dir)
+    return _sync(twin, known, target, files, live_dir), False
 
 
 def index_search(site: Path, bundle: Path) -> None:
@@ -235,12 +259,13 @@ def _load_state(state_file: Path) -> dict[str, Generation | None]:
         return {}
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         return {}
-    return {ino: Generation(g["files"], g["fingerprints"]) if g else None
+    return {ino: Generation(g["files"], g["fingerprints"], g["search_stale"]) if g else None
             for ino, g in data.get("folders", {}).items()}
 
 
 def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> None:
-    folders: dict[str, Any] = {ino: {"files": g.files, "fingerprints": g.fingerprints} if g else None
+    folders: dict[str, Any] = {ino: {"files": g.files, "fingerprints": g.fingerprints,
+                                     "search_stale": g.search_stale} if g else None
                                for ino, g in state.items()}
     state_file.parent.mkdir(parents=True, exist_ok=True)
     temporary = state_file.with_suffix(".tmp")

@@ -5,7 +5,8 @@ which refreshes a changed stylesheet in place), with three changes: files are wa
 (fast polling, a burst is one batch, nothing is dropped; the package's own watcher polls every 0.8 s and drops a
 change made within 3 s of the previous reload), builds run on a worker thread so the server keeps answering,
 and every served page gets a small client (``templates/assets/preview/live.js``) that shows a failed build's
-errors over the page and reloads the page only when its HTML changed. The output folder stays as hosted.
+errors over the page and swaps in the page's new HTML only when it changed. The search index is brought up to
+date just after the tabs are told (Pagefind takes long on a big site). The output folder stays as hosted.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from livereload import Server
@@ -31,11 +32,13 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import ioloop, web
 
-from builder.build import BuildReport, build
+from builder.build import BuildReport, build, finish_search
 from builder.config import CONFIG_NAME
 from builder.errors import BuilderError, BuildFailed, OutputError
 from builder.render import theme_dir
 from builder.watch import Watcher
+
+T = TypeVar("T")
 
 CLIENT_URL = "/__builder__/live.js"
 """Where the preview client is served (never written to the output folder)."""
@@ -49,6 +52,8 @@ POLL_MS = 20
 """How often the watched files are checked."""
 SETTLE_S = 0.03
 """Quiet time after the last change before a build starts: a burst of saves is one build."""
+SEARCH_DELAY_S = 0.5
+"""Quiet time after a build before its search index is made (a save that follows soon is built first)."""
 
 
 def client_script() -> bytes:
@@ -92,15 +97,27 @@ def describe(problem: BuilderError, site_dir: Path) -> str:
 
 
 def run_build(site_dir: Path, out_dir: Path) -> Outcome:
-    """Build once; a user's mistake, or a bug in the builder (with its traceback), becomes the problems."""
+    """Build once (the search index may follow: ``run_search``); a user's mistake, or a bug in the builder (with
+    its traceback), becomes the problems."""
+    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True), site_dir)
+    return Outcome(report, problems)
+
+
+def run_search(site_dir: Path, out_dir: Path) -> tuple[str, ...]:
+    """Index the pages of the last build for search; the problems, if that failed."""
+    return _attempt(lambda: finish_search(site_dir, out_dir), site_dir)[1]
+
+
+def _attempt(work: Callable[[], T], site_dir: Path) -> tuple[T | None, tuple[str, ...]]:
+    """What ``work`` returned, or the problems that stopped it (``path:line: message``)."""
     try:
-        return Outcome(build(site_dir, out_dir), ())
+        return work(), ()
     except BuildFailed as failed:
-        return Outcome(None, tuple(describe(p, site_dir) for p in failed.problems))
+        return None, tuple(describe(p, site_dir) for p in failed.problems)
     except BuilderError as exc:
-        return Outcome(None, (describe(exc, site_dir),))
+        return None, (describe(exc, site_dir),)
     except Exception:  # a bug: the preview shows it, with its traceback, and keeps running
-        return Outcome(None, ("the builder crashed (a bug; please report it):\n" + traceback.format_exc(),))
+        return None, ("the builder crashed (a bug; please report it):\n" + traceback.format_exc(),)
 
 
 def own_writes(report: BuildReport, content_dir: Path) -> dict[Path, str | None]:
@@ -167,6 +184,8 @@ class Preview:
         self.watcher = Watcher([site_dir / name for name in WATCHED], settle=SETTLE_S)
         self.worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
         self.building = False
+        self.search_pending = False
+        self.search_after = 0.0
         self.outcome = Outcome(None, ())
         self.stylesheets: dict[str, str] = {}
         self.warnings: tuple[str, ...] = ()
@@ -179,7 +198,8 @@ class Preview:
         self.stylesheets = stylesheet_digests(self.out_dir)
 
     def tick(self) -> None:
-        """Called every POLL_MS on the server's loop: collect changes; start a build once they settled."""
+        """Called every POLL_MS on the server's loop: collect changes; start a build once they settled, else
+        finish the search index of the last build."""
         now = time.monotonic()
         self.watcher.check(now)
         if self.building:
@@ -189,6 +209,17 @@ class Preview:
             self.building = True
             future = self.worker.submit(run_build, self.site_dir, self.out_dir)
             ioloop.IOLoop.current().add_future(future, lambda done: self.built(done.result(), batch))
+        elif self.search_pending and not self.watcher.pending and now >= self.search_after:
+            self.building = True
+            self.search_pending = False
+            indexed = self.worker.submit(run_search, self.site_dir, self.out_dir)
+            ioloop.IOLoop.current().add_future(indexed, lambda done: self.indexed(done.result()))
+
+    def indexed(self, problems: tuple[str, ...]) -> None:
+        """Back on the server's loop after indexing: a failure is shown like a failed build's."""
+        self.building = False
+        if problems:
+            self.built(Outcome(None, problems), frozenset())
 
     def built(self, outcome: Outcome, batch: frozenset[Path]) -> None:
         """Back on the server's loop after a build: report it and tell the browser tabs."""
@@ -202,6 +233,8 @@ class Preview:
     def finish(self, outcome: Outcome, batch: frozenset[Path] | None) -> None:
         """Remember the outcome, absorb the build's own writes and print one line per problem or a summary."""
         self.outcome = outcome
+        self.search_pending = outcome.report is not None and outcome.report.search_pending
+        self.search_after = time.monotonic() + SEARCH_DELAY_S
         cause = describe_batch(batch, self.site_dir) + ": " if batch else ""
         if outcome.report is None:
             for problem in outcome.problems:

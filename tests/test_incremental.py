@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import build
+from builder.build import finish_search
 from builder.cli import main
 from builder.errors import BuilderError
 
@@ -138,6 +139,30 @@ def test_search_can_be_turned_off(site: Path) -> None:
     (site / "site.yaml").write_text("title: Incremental\n")
     build(site)
     assert (site / "output/pagefind/pagefind.js").is_file()
+
+
+def _index(folder: Path) -> dict[str, bytes]:
+    return {name: data for name, data in _tree(folder).items() if name.startswith("pagefind/")}
+
+
+@pytest.mark.parametrize("finish", ["finish_search", "a later build"])
+def test_a_deferred_search_index_is_finished_later(finish: str, site: Path, tmp_path: Path) -> None:
+    """The preview shows an edit before Pagefind has run: the pages change at once, the old index stays until
+    it is finished (by the preview, or by the next build), and then the site equals a clean build."""
+    old_index = _index(site / "output")
+    _edit_text(site)
+    report = build(site, defer_search=True)
+    assert report.search_pending
+    assert "once more" in (site / "output/articles" / _article(site, "c.txt").stem / "index.html").read_text()
+    assert _index(site / "output") == old_index
+    if finish == "finish_search":
+        assert finish_search(site) is True
+        assert finish_search(site) is False
+    else:
+        assert build(site).search_pending is False
+    clean = _clean_build(site, tmp_path)
+    assert _index(site / "output") != old_index
+    assert _tree(site / "output") == clean
 
 
 def test_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,

@@ -54,6 +54,31 @@ def test_an_edit_shows_up_in_the_open_tab(tab: playwright_api.Page, preview: Pre
     tab.get_by_text("Leads the minority government.").wait_for()
 
 
+def test_an_edit_is_swapped_in_place_and_the_page_still_works(browser: playwright_api.Browser,
+                                                              preview: Preview) -> None:
+    """No reload: the tab keeps its state and scroll position, the title follows the page, and the article's
+    preview cards (a script of the theme) work on the new text."""
+    article = next((preview.site / "content/articles").glob("*.md"))
+    page = browser.new_page(viewport={"width": 800, "height": 300})
+    page.set_default_timeout(WAIT_MS)
+    try:
+        page.goto(preview.base + "articles/" + article.stem + "/")
+        page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol >= 7")
+        page.evaluate("window.stillTheSamePage = true; window.scrollTo(0, 120)")
+        text = article.read_text()
+        article.write_text(text.replace("title: ", "title: Revised ", 1) + "\nA paragraph added by hand.\n")
+        page.get_by_text("A paragraph added by hand.").wait_for()
+        assert page.evaluate("window.stillTheSamePage") is True
+        assert page.evaluate("window.scrollY") == 120
+        assert page.title().startswith("Revised ")
+        link = page.locator("main a.entity").first
+        link.hover()
+        page.locator("#entity-card").wait_for(state="visible")
+        assert page.locator("#entity-card").count() == 1
+    finally:
+        page.close()
+
+
 def test_a_second_save_within_a_second_is_shown(tab: playwright_api.Page, preview: Preview) -> None:
     page = person_page(preview.site)
     original = page.read_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import build
 from builder.serve import inject_client, resolve_page
 from builder.watch import Watcher, is_ignored, scan
 
@@ -201,6 +203,24 @@ def test_serve_rebuilds_on_edit_and_survives_a_broken_page(preview: Preview, tmp
     page.write_text(original + "\nBack to normal.\n")
     assert wait_for(lambda: "Back to normal." in fetch(preview.base + "people/ana-sousa/"))
     assert json.loads(fetch(preview.base + "__builder__/status"))["ok"] is True
+
+
+def test_the_search_index_follows_an_edit_a_moment_later(preview: Preview, tmp_path: Path) -> None:
+    """The page is swapped in first; the search index of the edited site follows, equal to a clean build's."""
+    entry = preview.base + "pagefind/pagefind-entry.json"
+    before = fetch(entry)
+    page = tmp_path / "content/people/ana-sousa.md"
+    page.write_text(page.read_text() + "\nQuixotically thorough.\n")
+    assert wait_for(lambda: "Quixotically" in fetch(preview.base + "people/ana-sousa/"))
+    assert wait_for(lambda: fetch(entry) != before), "the search index was not brought up to date"
+    clean = tmp_path.parent / "clean"
+    shutil.copytree(tmp_path, clean, ignore=shutil.ignore_patterns("output", ".output*", ".builder"))
+    build(clean)
+    assert _search_index(tmp_path / "output") == _search_index(clean / "output")
+
+
+def _search_index(output: Path) -> dict[Path, bytes]:
+    return {p.relative_to(output): p.read_bytes() for p in (output / "pagefind").rglob("*") if p.is_file()}
 
 
 def test_a_burst_of_fifty_files_gives_one_rebuild(preview: Preview, tmp_path: Path) -> None:
