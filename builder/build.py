@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,11 +128,12 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
                        written.search_stale)
 
 
-def finish_search(site_dir: Path, out_dir: Path | None = None) -> bool:
-    """Index the pages of a build whose search index was deferred; False when there was nothing to do."""
+def finish_search(site_dir: Path, out_dir: Path | None = None, stop: Callable[[], bool] | None = None) -> bool:
+    """Index the pages of a build whose search index was deferred; False when there was nothing to do. When
+    ``stop`` returns True before it is done, it gives up (``Interrupted``) and leaves the output as it was."""
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
-    return refresh_search(out, state_file(config.root, out)) is not None
+    return refresh_search(out, state_file(config.root, out), stop) is not None
 
 
 def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:

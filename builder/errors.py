@@ -9,6 +9,7 @@ The whole hierarchy::
     ├── TemplateError       a Jinja template fails to load or render
     └── OutputError         the output folder cannot be written or would overwrite the sources
     BuildFailed             several problems found together; printed one per line
+    Interrupted             not a problem: work given up because newer input arrived (the preview's search index)
 
 Anything else that escapes is a bug in the builder and keeps its traceback.
 """
@@ -17,6 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+
+
+class Interrupted(Exception):
+    """Work given up on request, leaving everything as consistent as before it started."""
 
 
 class BuilderError(Exception):

@@ -18,7 +18,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from pagefind.service import get_executable
 
 from builder import urls
-from builder.errors import OutputError
+from builder.errors import Interrupted, OutputError
 
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
                         "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
@@ -89,11 +90,13 @@ def live_generation(out_dir: Path, state_file: Path) -> Generation:
 
 
 def write_site(rendered: Mapping[str, bytes], reused: Iterable[str], fingerprints: Mapping[str, Any],
-               out_dir: Path, state_file: Path, search: bool, defer_search: bool = False) -> WriteReport:
+               out_dir: Path, state_file: Path, search: bool, defer_search: bool = False,
+               stop: Callable[[], bool] | None = None) -> WriteReport:
     """Make the output folder hold exactly ``rendered`` plus the ``reused`` files of the current output, in one
     atomic step. ``fingerprints`` are recorded for the next build. With ``defer_search``, changed pages keep the
     current search index (marked stale) instead of waiting for Pagefind: the preview shows a page first and
-    indexes it a moment later."""
+    indexes it a moment later. When ``stop`` returns True while Pagefind runs, it is stopped and ``Interrupted``
+    raised; the output folder is left as it was."""
     out = _prepare(out_dir)
     twin = standby_dir(out_dir)
     state = _load_state(state_file)
@@ -110,28 +113,33 @@ def write_site(rendered: Mapping[str, bytes], reused: Iterable[str], fingerprint
     try:
         written = _sync(twin, known, target, rendered, out)
         if search:
-            added, stale = _sync_search(twin, known, target, out, live, defer_search)
+            added, stale = _sync_search(twin, known, target, out, live, defer_search, stop)
             written += added
         removed = _remove_stale(twin, known, target)
         twin.chmod(0o755)
     except OSError as exc:
         raise OutputError(out_dir, None, f"cannot write the site ({exc.strerror}); check permissions and free "
                                          "space") from exc
+    except Interrupted:
+        state[str(twin.stat().st_ino)] = Generation(dict(known), dict(fingerprints), True)  # what it holds now
+        _save_state(state_file, state)
+        raise
     state[str(twin.stat().st_ino)] = Generation(target, dict(fingerprints), stale)
     _save_state(state_file, state)
     _swap(twin, out)
     return WriteReport(len(target), written, removed, stale)
 
 
-def refresh_search(out_dir: Path, state_file: Path) -> WriteReport | None:
+def refresh_search(out_dir: Path, state_file: Path, stop: Callable[[], bool] | None = None
+                   ) -> WriteReport | None:
     """Bring a search index that ``write_site`` deferred up to date, in one atomic step like any build (None:
-    it was not stale)."""
+    it was not stale). ``stop`` may interrupt it (see ``write_site``)."""
     out = out_dir.resolve()
     live = live_generation(out, state_file)
     if not live.search_stale:
         return None
     pages = [p for p in live.files if not p.startswith(urls.SEARCH_INDEX)]
-    return write_site({}, pages, live.fingerprints, out, state_file, search=True)
+    return write_site({}, pages, live.fingerprints, out, state_file, search=True, stop=stop)
 
 
 def _prepare(out_dir: Path) -> Path:
@@ -201,7 +209,7 @@ def _sync(twin: Path, known: dict[str, str], target: dict[str, str], rendered: M
 
 
 def _sync_search(twin: Path, known: dict[str, str], target: dict[str, str], live_dir: Path,
-                 live: Generation | None, defer: bool) -> tuple[int, bool]:
+                 live: Generation | None, defer: bool, stop: Callable[[], bool] | None) -> tuple[int, bool]:
     """Pagefind's index of the twin's pages, run only when a page changed (else the current index is kept, as
     it is when ``defer``); returns the files written and whether the index is stale."""
     pages = {p: d for p, d in target.items() if p.endswith(".html")}
@@ -213,23 +221,32 @@ def _sync_search(twin: Path, known: dict[str, str], target: dict[str, str], live
         return _sync(twin, known, target, {}, live_dir), not current
     with tempfile.TemporaryDirectory(prefix=f".{live_dir.name}-search-", dir=twin.parent) as scratch:
         bundle = Path(scratch) / "pagefind"
-        index_search(twin, bundle)
+        index_search(twin, bundle, stop)
         files = {f"{urls.SEARCH_INDEX}{p.relative_to(bundle).as_posix()}": p.read_bytes()
                  for p in sorted(bundle.rglob("*")) if p.is_file()}
     target.update({path: _digest(data) for path, data in files.items()})
     return _sync(twin, known, target, files, live_dir), False
 
 
-def index_search(site: Path, bundle: Path) -> None:
-    """Run Pagefind over the pages in ``site``, writing its index into ``bundle`` (byte-identical rebuilds)."""
+def index_search(site: Path, bundle: Path, stop: Callable[[], bool] | None = None) -> None:
+    """Run Pagefind over the pages in ``site``, writing its index into ``bundle`` (byte-identical rebuilds); stop
+    it and raise ``Interrupted`` as soon as ``stop`` returns True."""
     executable = get_executable()
     if executable is None:
         raise OutputError(site, None, "cannot build the search index: Pagefind is missing; "
                                       "run `pip install 'pagefind[extended]'` (make build does)")
-    result = subprocess.run([str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
+    with tempfile.TemporaryFile("w+") as log, subprocess.Popen(
+            [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"],
+            stdout=log, stderr=subprocess.STDOUT, text=True) as pagefind:
+        while pagefind.poll() is None:
+            if stop is not None and stop():
+                pagefind.kill()
+                raise Interrupted("search index")
+            time.sleep(0.01)
+        log.seek(0)
+        output = log.read()
+    if pagefind.returncode != 0:
+        detail = output.strip().splitlines()
         raise OutputError(site, None, f"Pagefind could not index the site: {detail[-1] if detail else 'no output'}")
     for name in SEARCH_BUNDLE_UNUSED:
         (bundle / name).unlink(missing_ok=True)

@@ -34,7 +34,7 @@ from tornado import ioloop, web
 
 from builder.build import BuildReport, build, finish_search
 from builder.config import CONFIG_NAME
-from builder.errors import BuilderError, BuildFailed, OutputError
+from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError
 from builder.render import theme_dir
 from builder.watch import Watcher
 
@@ -103,9 +103,18 @@ def run_build(site_dir: Path, out_dir: Path) -> Outcome:
     return Outcome(report, problems)
 
 
-def run_search(site_dir: Path, out_dir: Path) -> tuple[str, ...]:
-    """Index the pages of the last build for search; the problems, if that failed."""
-    return _attempt(lambda: finish_search(site_dir, out_dir), site_dir)[1]
+def run_search(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> tuple[str, ...] | None:
+    """Index the pages of the last build for search: the problems if that failed (none: it worked), or None when
+    ``stop`` asked it to give up (a new change came in first)."""
+    def work() -> bool:
+        try:
+            finish_search(site_dir, out_dir, stop)
+        except Interrupted:
+            return False
+        return True
+
+    finished, problems = _attempt(work, site_dir)
+    return problems if finished or problems else None
 
 
 def _attempt(work: Callable[[], T], site_dir: Path) -> tuple[T | None, tuple[str, ...]]:
@@ -212,13 +221,20 @@ class Preview:
         elif self.search_pending and not self.watcher.pending and now >= self.search_after:
             self.building = True
             self.search_pending = False
-            indexed = self.worker.submit(run_search, self.site_dir, self.out_dir)
+            indexed = self.worker.submit(run_search, self.site_dir, self.out_dir, self.changed_since)
             ioloop.IOLoop.current().add_future(indexed, lambda done: self.indexed(done.result()))
 
-    def indexed(self, problems: tuple[str, ...]) -> None:
-        """Back on the server's loop after indexing: a failure is shown like a failed build's."""
+    def changed_since(self) -> bool:
+        """True when a change is waiting (read by the worker thread while it indexes: a build comes first)."""
+        return bool(self.watcher.pending)
+
+    def indexed(self, problems: tuple[str, ...] | None) -> None:
+        """Back on the server's loop after indexing: a failure is shown like a failed build's; an interrupted
+        index is made again after the next build."""
         self.building = False
-        if problems:
+        if problems is None:
+            self.search_pending = True
+        elif problems:
             self.built(Outcome(None, problems), frozenset())
 
     def built(self, outcome: Outcome, batch: frozenset[Path]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from builder import build
 from builder.build import finish_search
 from builder.cli import main
-from builder.errors import BuilderError
+from builder.errors import BuilderError, Interrupted
 
 SEEDS = {
     "a.txt": " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the Port Authority "
@@ -163,6 +163,19 @@ def test_a_deferred_search_index_is_finished_later(finish: str, site: Path, tmp_
     clean = _clean_build(site, tmp_path)
     assert _index(site / "output") != old_index
     assert _tree(site / "output") == clean
+
+
+def test_an_interrupted_search_index_leaves_the_output_as_it_was(site: Path, tmp_path: Path) -> None:
+    _edit_text(site)
+    build(site, defer_search=True)
+    before = _tree(site / "output")
+    with pytest.raises(Interrupted):
+        finish_search(site, stop=lambda: True)
+    assert _tree(site / "output") == before
+    _edit_summary_source(site)
+    build(site, defer_search=True)
+    assert finish_search(site) is True
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
 def test_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,
