@@ -36,7 +36,7 @@ from builder.build import BuildReport, build, finish_search
 from builder.config import CONFIG_NAME
 from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError
 from builder.render import theme_dir
-from builder.watch import Watcher
+from builder.watch import Trigger, Watcher
 
 T = TypeVar("T")
 
@@ -48,8 +48,10 @@ STATUS_MESSAGE = "__builder__/status"
 """Path of the reload message that tells the clients to ask for the build status."""
 WATCHED = ("seeds", "content", "templates", CONFIG_NAME)
 """What a change to triggers a rebuild, relative to the site folder."""
-POLL_MS = 20
-"""How often the watched files are checked."""
+POLL_MS = 10
+"""How often the server's loop looks for reported changes (cheap: no file is read unless one was reported)."""
+SAFETY_SCAN_S = 2.0
+"""How often the watched files are compared anyway (for file systems that report no events)."""
 SETTLE_S = 0.03
 """Quiet time after the last change before a build starts: a burst of saves is one build."""
 SEARCH_DELAY_S = 0.5
@@ -191,6 +193,8 @@ class Preview:
         self.out_dir = out_dir
         self.say = say
         self.watcher = Watcher([site_dir / name for name in WATCHED], settle=SETTLE_S)
+        self.trigger = Trigger(site_dir, WATCHED)
+        self.next_scan = 0.0
         self.worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
         self.building = False
         self.search_pending = False
@@ -201,16 +205,19 @@ class Preview:
 
     def first_build(self) -> None:
         """Build before serving; a failure is shown, and an empty site is served until the next good build."""
+        self.trigger.start()
         self.watcher.start()
         self.finish(run_build(self.site_dir, self.out_dir), None)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.stylesheets = stylesheet_digests(self.out_dir)
 
     def tick(self) -> None:
-        """Called every POLL_MS on the server's loop: collect changes; start a build once they settled, else
-        finish the search index of the last build."""
+        """Called every POLL_MS on the server's loop: collect reported changes; start a build once they settled,
+        else finish the search index of the last build."""
         now = time.monotonic()
-        self.watcher.check(now)
+        if self.trigger.fired() or now >= self.next_scan:
+            self.watcher.check(now)
+            self.next_scan = now + SAFETY_SCAN_S
         if self.building:
             return
         batch = self.watcher.take(now)
@@ -277,6 +284,7 @@ class Preview:
 
     def stop(self) -> None:
         """Let a running build finish (the output folder is swapped in whole), then stop the worker."""
+        self.trigger.stop()
         self.worker.shutdown(wait=True, cancel_futures=True)
 
 

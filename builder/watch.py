@@ -1,17 +1,24 @@
 """Source folders -> batches of changed paths, for the preview.
 
-Polls the stamps (mtime, size, inode) of every file under the watched paths, collects what changed, and hands
-the whole set over only once the changes have settled, so that a burst (a ``git checkout`` of 50 files) is one
-batch and a save made while a build runs is kept for the next one. Files the build wrote itself are absorbed,
-so they never start another build.
+The operating system's file events (inotify and its peers, through ``watchfiles``) say when something under
+the watched paths may have changed; the watcher then compares the stamps (mtime, size, inode) of every file
+with the last scan, collects what changed, and hands the whole set over only once the changes have settled, so
+that a burst (a ``git checkout`` of 50 files) is one batch and a save made while a build runs is kept for the
+next one. Files the build wrote itself are absorbed, so they never start another build. While nothing happens
+nothing is scanned, except a slow safety scan for file systems that send no events.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import watchfiles
 
 Stamp = tuple[int, int, int]
 """What tells a file changed: modification time (ns), size, inode (an editor's save-by-rename)."""
@@ -126,3 +133,81 @@ def is_own_write(path: Path, text: str | None) -> bool:
         return path.read_bytes() == text.encode("utf-8")
     except OSError:
         return False
+
+
+class Trigger:
+    """Fires when the file system reports a change under ``site / name`` for any of ``names`` (folders watched
+    with their subfolders, files on their own), including one created after the start. Two threads wait for
+    events: one on the site folder itself (its direct entries), one on the watched folders that exist."""
+
+    def __init__(self, site: Path, names: Sequence[str]) -> None:
+        self.site = site
+        self.names = tuple(names)
+        self._fired = threading.Event()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._watch_top, name="watch-site", daemon=True),
+                         threading.Thread(target=self._watch_folders, name="watch-folders", daemon=True)]
+
+    def start(self) -> None:
+        """Start waiting for events."""
+        for thread in self._threads:
+            thread.start()
+
+    def fired(self) -> bool:
+        """True once for every burst of events since the last call."""
+        if not self._fired.is_set():
+            return False
+        self._fired.clear()
+        return True
+
+    def stop(self) -> None:
+        """Stop the threads (they notice within a few milliseconds)."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _folders(self) -> tuple[Path, ...]:
+        return tuple(self.site / n for n in self.names if (self.site / n).is_dir())
+
+    def _moved(self, folders: tuple[Path, ...]) -> bool:
+        return self._folders() != folders
+
+    def _watch_top(self) -> None:
+        names = set(self.names)
+        self._relay(_events([self.site], self._stop, lambda _, path: Path(path).name in names, recursive=False))
+
+    def _watch_folders(self) -> None:
+        while not self._stop.is_set():
+            folders = self._folders()
+            moved = _Either(self._stop, functools.partial(self._moved, folders))  # a folder came or went: anew
+            if folders:
+                self._relay(_events(folders, moved, _not_ignored))
+            else:
+                self._stop.wait(0.1)
+
+    def _relay(self, events: Iterable[object]) -> None:
+        for _ in events:
+            self._fired.set()
+
+
+def _events(paths: Sequence[Path], stop: threading.Event | _Either, keep: Callable[[Any, str], bool],
+            recursive: bool = True) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+    """Bursts of file events under ``paths``, handed over within milliseconds (the watcher's own settle time
+    groups a burst), until ``stop`` is set."""
+    return watchfiles.watch(*paths, watch_filter=keep, debounce=50, step=5, stop_event=stop, rust_timeout=100,
+                            raise_interrupt=False, recursive=recursive)
+
+
+def _not_ignored(_: object, path: str) -> bool:
+    return not any(is_ignored(part) for part in Path(path).parts[-3:])
+
+
+class _Either:
+    """A stop event for ``watchfiles``: set when ``event`` is, or when ``check`` says so."""
+
+    def __init__(self, event: threading.Event, check: Callable[[], bool]) -> None:
+        self.event = event
+        self.check = check
+
+    def is_set(self) -> bool:
+        return self.event.is_set() or self.check()

@@ -22,7 +22,7 @@ import pytest
 
 from builder import build
 from builder.serve import inject_client, resolve_page
-from builder.watch import Watcher, is_ignored, scan
+from builder.watch import Trigger, Watcher, is_ignored, scan
 
 from .conftest import SEED
 
@@ -152,6 +152,32 @@ def test_the_builds_own_writes_are_absorbed_but_a_later_edit_is_not(tmp_path: Pa
     assert watcher.take(now=1.0) == {edited}
     watcher.check(now=2.0)
     assert watcher.take(now=2.0) == frozenset()
+
+
+def test_the_trigger_fires_on_file_events_under_the_watched_names_only(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    trigger = Trigger(tmp_path, ("seeds", "content", "templates", "site.yaml"))
+    trigger.start()
+    try:
+        time.sleep(0.3)
+        assert not trigger.fired()
+        for change in (lambda: (tmp_path / "content/a.md").write_text("a"),
+                       lambda: (tmp_path / "site.yaml").write_text("title: T\n"),
+                       lambda: (tmp_path / "templates").mkdir(),
+                       lambda: (tmp_path / "templates/base.html").write_text("<p>")):  # a folder made after start
+            time.sleep(0.3)
+            trigger.fired()
+            change()
+            assert wait_for(trigger.fired, 5)
+        time.sleep(0.3)
+        trigger.fired()
+        (tmp_path / "output").mkdir()
+        (tmp_path / "output/index.html").write_text("<p>")
+        (tmp_path / "content/.a.md.swp").write_text("swap")
+        time.sleep(0.5)
+        assert not trigger.fired()
+    finally:
+        trigger.stop()
 
 
 def test_editor_and_hidden_files_are_not_watched(tmp_path: Path) -> None:
