@@ -54,16 +54,19 @@ class BuildReport:
     """URL -> why it was rendered (for ``--explain``)."""
     search_pending: bool = False
     """True when the search index was deferred (``finish_search`` brings it up to date)."""
+    deferred: int = 0
+    """Pages made from all content (home, indexes...) whose rendering was left to the next build."""
 
     def summary(self) -> str:
         """One line: what changed and how long it took."""
+        later = f" ({self.deferred} more next)" if self.deferred else ""
         total = sum(self.pages.values())
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.pages.items()))
         counts = self.ingest.counts()
         changes = [f"{counts[a]} {w}" for a, w in (("create", "created"), ("update", "updated"),
                                                    ("remove", "removed")) if counts.get(a)]
         ingest = f"content: {', '.join(changes)}; " if changes else ""
-        return (f"{ingest}site: {total} files ({kinds}); rendered {self.rendered}, {self.written} changed, "
+        return (f"{ingest}site: {total} files ({kinds}); rendered {self.rendered}{later}, {self.written} changed, "
                 f"in {self.seconds:.2f} s")
 
 
@@ -84,11 +87,13 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
 
 
 def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1,
-          defer_search: bool = False) -> BuildReport:
+          defer_search: bool = False, defer_indexes: bool = False) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
     warnings fail the build before anything is written. Work that nothing changed since the last build is
     skipped; many pages to render are shared among ``workers`` processes. With ``defer_search`` changed pages
-    keep the old search index until ``finish_search`` (the preview shows an edit first)."""
+    keep the old search index until ``finish_search``; with ``defer_indexes`` the pages made from all content
+    files (home, indexes, timeline...) keep their current output until the next build, unless they are new. The
+    preview uses both to show an edited page first and the rest a moment later."""
     started = time.perf_counter()
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
@@ -111,21 +116,24 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     reader.save()
     before = live_generation(out, state).fingerprints
     now = fingerprints(site, {p: reader.digest(p) for p in _content_files(content)})
-    stale = {url for url, fp in now.pages.items() if before.get("pages", {}).get(url) != fp}
+    old = before.get("pages", {})
+    stale = {url for url, fp in now.pages.items() if old.get(url) != fp}
+    later = {url for url in stale if now.inputs[url] is None and url in old} if defer_indexes else set()
+    stale -= later
     pages = render_site(site, only=stale.__contains__, workers=workers)
     kinds = template_pages(site)
     rendered = {p.path: p.data for p in pages}
     reused = [output_path(url) for url in kinds if url not in stale]
-    record = {"pages": now.pages, "common": now.common, "files": now.files}
+    record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files}
     written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search)
     counter = Counter(kinds.values()) + Counter(p.kind for p in pages if p.url not in kinds)
     reasons = {url: explain(url, now, before) for url in sorted(stale)}
     warnings += base_url_warning(config)
-    if not written.search_stale:  # else the next build must look again: the index is not finished
+    if not written.search_stale and not later:  # else the next build must look again: it is not finished
         save_last(state.with_suffix(".last.json"), take_snapshot(config, out, content_only=snapshot),
                   {"pages": dict(counter), "warnings": list(warnings)})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
-                       written.search_stale)
+                       written.search_stale, len(later))
 
 
 def finish_search(site_dir: Path, out_dir: Path | None = None, stop: Callable[[], bool] | None = None) -> bool:

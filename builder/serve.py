@@ -98,10 +98,11 @@ def describe(problem: BuilderError, site_dir: Path) -> str:
     return str(problem)
 
 
-def run_build(site_dir: Path, out_dir: Path) -> Outcome:
-    """Build once (the search index may follow: ``run_search``); a user's mistake, or a bug in the builder (with
-    its traceback), becomes the problems."""
-    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True), site_dir)
+def run_build(site_dir: Path, out_dir: Path, first: bool = True) -> Outcome:
+    """Build once: ``first``, only the pages made from the changed files (the home page, indexes and the like
+    follow in a second build, and the search index after that: ``run_search``). A user's mistake, or a bug in
+    the builder (with its traceback), becomes the problems."""
+    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True, defer_indexes=first), site_dir)
     return Outcome(report, problems)
 
 
@@ -197,6 +198,7 @@ class Preview:
         self.next_scan = 0.0
         self.worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
         self.building = False
+        self.indexes_pending = False
         self.search_pending = False
         self.search_after = 0.0
         self.outcome = Outcome(None, ())
@@ -207,13 +209,13 @@ class Preview:
         """Build before serving; a failure is shown, and an empty site is served until the next good build."""
         self.trigger.start()
         self.watcher.start()
-        self.finish(run_build(self.site_dir, self.out_dir), None)
+        self.finish(run_build(self.site_dir, self.out_dir, first=False), None)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.stylesheets = stylesheet_digests(self.out_dir)
 
     def tick(self) -> None:
         """Called every POLL_MS on the server's loop: collect reported changes; start a build once they settled,
-        else finish the search index of the last build."""
+        else finish the last build: its remaining pages at once, its search index once things are quiet."""
         now = time.monotonic()
         if self.trigger.fired() or now >= self.next_scan:
             self.watcher.check(now)
@@ -225,6 +227,10 @@ class Preview:
             self.building = True
             future = self.worker.submit(run_build, self.site_dir, self.out_dir)
             ioloop.IOLoop.current().add_future(future, lambda done: self.built(done.result(), batch))
+        elif self.indexes_pending:
+            self.building = True
+            rest = self.worker.submit(run_build, self.site_dir, self.out_dir, False)
+            ioloop.IOLoop.current().add_future(rest, lambda done: self.built(done.result(), frozenset()))
         elif self.search_pending and not self.watcher.pending and now >= self.search_after:
             self.building = True
             self.search_pending = False
@@ -256,6 +262,7 @@ class Preview:
     def finish(self, outcome: Outcome, batch: frozenset[Path] | None) -> None:
         """Remember the outcome, absorb the build's own writes and print one line per problem or a summary."""
         self.outcome = outcome
+        self.indexes_pending = outcome.report is not None and outcome.report.deferred > 0
         self.search_pending = outcome.report is not None and outcome.report.search_pending
         self.search_after = time.monotonic() + SEARCH_DELAY_S
         cause = describe_batch(batch, self.site_dir) + ": " if batch else ""

@@ -165,6 +165,21 @@ def test_a_deferred_search_index_is_finished_later(finish: str, site: Path, tmp_
     assert _tree(site / "output") == clean
 
 
+def test_deferred_index_pages_are_rendered_by_the_next_build(site: Path, tmp_path: Path) -> None:
+    """The preview renders an edited article's own pages first; home, indexes and the like follow."""
+    page = _article(site, "c.txt")
+    page.write_text(page.read_text().replace("title: ", "title: Revised ", 1))
+    home = (site / "output/index.html").read_text()
+    first = build(site, defer_indexes=True)
+    assert first.deferred > 0 and set(first.reasons) == {f"articles/{page.stem}/", "people/marta-reis/",
+                                                          "institutions/city-council/"}
+    assert "<title>Revised " in (site / "output/articles" / page.stem / "index.html").read_text()
+    assert (site / "output/index.html").read_text() == home
+    second = build(site)
+    assert second.deferred == 0 and "" in second.reasons and f"articles/{page.stem}/" not in second.reasons
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_an_interrupted_search_index_leaves_the_output_as_it_was(site: Path, tmp_path: Path) -> None:
     _edit_text(site)
     build(site, defer_search=True)
