@@ -240,6 +240,7 @@ class PageReader:
         self._checked: set[Path] = set()
         self._cache_file = cache_file
         self._dirty = False
+        self._unkept: set[Path] = set()  # pages whose front matter would not survive the JSON cache
         if cache_file is not None:
             self._parsed = _load_parsed(cache_file)
 
@@ -272,7 +273,7 @@ class PageReader:
         if self._cache_file is None or (not self._dirty and set(self._parsed) == self._checked):
             return
         entries = {str(p): [list(e[0]), *e[1], e[2], e[3]] for p, e in self._parsed.items()
-                   if p in self._checked and _survives_json(e[1][0])}
+                   if p in self._checked and p not in self._unkept}
         self._cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._cache_file.with_suffix(".tmp")
         temporary.write_text(json.dumps({"version": builder_digest(), "pages": entries}), encoding="utf-8")
@@ -288,6 +289,10 @@ class PageReader:
                 cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest(), {})
                 self._parsed[path] = cached
                 self._dirty = True
+                if not _survives_json(cached[1][0]):
+                    self._unkept.add(path)
+                else:
+                    self._unkept.discard(path)
             self._checked.add(path)
         assert cached is not None
         return cached

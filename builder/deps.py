@@ -55,7 +55,7 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str]) -> Fingerprints:
         own = [digest_of[p] for p in files] if files is not None else [everything]
         pages[url] = _combine([shared, kind, *own])
     return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common,
-                        {str(p): d for p, d in sorted(digest_of.items())})
+                        {str(p): d for p, d in sorted(digest_of.items(), key=_by_name)})
 
 
 def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
@@ -81,7 +81,7 @@ def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
     for article in site.articles:
         cards = {summary_from[k] for k in article.page.entity_keys if k in summary_from}
         own = {article.page.path} | listed[article.page.slug] | cards
-        inputs[f"articles/{article.page.slug}/"] = tuple(sorted(own))
+        inputs[f"articles/{article.page.slug}/"] = tuple(sorted(own, key=str))
     for key, entity in site.entities.items():
         files = {entity.page.path}
         for slug in site.articles_of.get(key, ()):
@@ -92,7 +92,7 @@ def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
         cited = [*(r.citation.article for r in site.roles.get(key, ()) if r.citation),
                  *(t.citation.article for t in site.ties.get(key, ()))]
         files |= {site.article(slug).page.path for slug in cited}
-        inputs[f"{key}/"] = tuple(sorted(files))
+        inputs[f"{key}/"] = tuple(sorted(files, key=str))
     return inputs
 
 
@@ -109,6 +109,11 @@ def _digest_files(files: Iterable[Path]) -> str:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _by_name(item: tuple[Path, str]) -> str:
+    """Sort key: a path's text (comparing Path objects is many times slower)."""
+    return str(item[0])
 
 
 def _combine(parts: Iterable[str]) -> str:
