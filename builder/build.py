@@ -28,7 +28,7 @@ from builder.ingest import (
     read_record,
 )
 from builder.model import build_site
-from builder.output import check_output_dir, live_generation, refresh_search, write_site
+from builder.output import check_output_dir, fill_standby, live_generation, refresh_search, write_site
 from builder.render import render_site, template_pages
 from builder.snapshot import load_last, save_last, take_snapshot
 from builder.urls import output_path
@@ -150,6 +150,14 @@ def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildRe
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
     return BuildReport(IngestPlan(()), Counter(summary["pages"]), 0, 0, seconds, warnings)
+
+
+def prepare_next(site_dir: Path, out_dir: Path | None = None, stop: Callable[[], bool] | None = None) -> bool:
+    """Copy the output folder into its twin, so that the next build writes only the files that change; True
+    when done, False when ``stop`` interrupted it (what was copied is kept)."""
+    config = load_config(site_dir)
+    out = out_dir if out_dir is not None else config.root / "output"
+    return fill_standby(out, state_file(config.root, out), stop)
 
 
 def state_file(site_root: Path, out: Path) -> Path:

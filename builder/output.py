@@ -142,6 +142,39 @@ def refresh_search(out_dir: Path, state_file: Path, stop: Callable[[], bool] | N
     return write_site({}, pages, live.fingerprints, out, state_file, search=True, stop=stop)
 
 
+def fill_standby(out_dir: Path, state_file: Path, stop: Callable[[], bool] | None = None) -> bool:
+    """Make the output folder's twin a copy of it, so that the next build writes only what changes (the preview
+    does this while idle: a first build leaves no twin). Gives up when ``stop`` returns True, keeping what was
+    copied; returns True when the twin is complete."""
+    out = out_dir.resolve()
+    live = live_generation(out, state_file)
+    if not live.files:
+        return True
+    state = _load_state(state_file)
+    twin = standby_dir(out_dir)
+    known = _open_twin(twin, state)
+    if known == live.files:
+        return True
+    state[str(twin.stat().st_ino)] = None
+    _save_state(state_file, state)
+    try:
+        complete = True
+        for path in sorted(live.files):
+            if stop is not None and stop():
+                complete = False
+                break
+            _sync(twin, known, {path: live.files[path]}, {}, out)
+        if complete:
+            _remove_stale(twin, known, live.files)
+    except OSError as exc:
+        raise OutputError(twin, None, f"cannot copy the site ({exc.strerror}); check permissions and free "
+                                      "space") from exc
+    finally:
+        state[str(twin.stat().st_ino)] = Generation(dict(known), live.fingerprints, live.search_stale)
+        _save_state(state_file, state)
+    return complete
+
+
 def _prepare(out_dir: Path) -> Path:
     out = out_dir.resolve()
     blocking = next((p for p in (out.parent, *out.parent.parents) if p.exists()), out.parent)

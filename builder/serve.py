@@ -32,7 +32,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import ioloop, web
 
-from builder.build import BuildReport, build, finish_search
+from builder.build import BuildReport, build, finish_search, prepare_next
 from builder.config import CONFIG_NAME
 from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError
 from builder.render import theme_dir
@@ -120,6 +120,13 @@ def run_search(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> tuple
     return problems if finished or problems else None
 
 
+def run_prepare(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> bool:
+    """Prepare the output's twin for fast builds (see ``build.prepare_next``); False when interrupted (to go on
+    later). A failure is not retried: the next build writes the whole twin and reports any problem."""
+    done, problems = _attempt(lambda: prepare_next(site_dir, out_dir, stop), site_dir)
+    return bool(done) or bool(problems)
+
+
 def _attempt(work: Callable[[], T], site_dir: Path) -> tuple[T | None, tuple[str, ...]]:
     """What ``work`` returned, or the problems that stopped it (``path:line: message``)."""
     try:
@@ -199,6 +206,7 @@ class Preview:
         self.worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
         self.building = False
         self.indexes_pending = False
+        self.standby_pending = True
         self.search_pending = False
         self.search_after = 0.0
         self.outcome = Outcome(None, ())
@@ -236,6 +244,15 @@ class Preview:
             self.search_pending = False
             indexed = self.worker.submit(run_search, self.site_dir, self.out_dir, self.changed_since)
             ioloop.IOLoop.current().add_future(indexed, lambda done: self.indexed(done.result()))
+        elif self.standby_pending and not self.watcher.pending:
+            self.building = True
+            prepared = self.worker.submit(run_prepare, self.site_dir, self.out_dir, self.changed_since)
+            ioloop.IOLoop.current().add_future(prepared, lambda done: self.prepared(done.result()))
+
+    def prepared(self, done: bool) -> None:
+        """Back on the server's loop after copying the output into its twin (done, or to go on later)."""
+        self.building = False
+        self.standby_pending = not done
 
     def changed_since(self) -> bool:
         """True when a change is waiting (read by the worker thread while it indexes: a build comes first)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import build
-from builder.build import finish_search
+from builder.build import finish_search, prepare_next
 from builder.cli import main
 from builder.errors import BuilderError, Interrupted
 
@@ -191,6 +191,23 @@ def test_an_interrupted_search_index_leaves_the_output_as_it_was(site: Path, tmp
     build(site, defer_search=True)
     assert finish_search(site) is True
     assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_the_twin_can_be_filled_ahead_so_an_edit_writes_only_what_changed(tmp_path: Path) -> None:
+    root = tmp_path / "fresh"
+    (root / "seeds").mkdir(parents=True)
+    for name, text in SEEDS.items():
+        (root / "seeds" / name).write_text(text)
+    build(root)
+    twin = root / ".output-standby"
+    assert not twin.exists()  # a first build leaves no twin: the next would copy every file
+    assert prepare_next(root, stop=lambda: True) is False
+    assert prepare_next(root) is True
+    assert _tree(twin) == _tree(root / "output")
+    _edit_text(root)
+    report = build(root)
+    assert 0 < report.written < len(_tree(root / "output")) / 2
+    assert _tree(root / "output") == _clean_build(root, tmp_path)
 
 
 def test_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,
