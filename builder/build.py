@@ -14,7 +14,7 @@ from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
 from builder.content import Content, PageReader, load_content
 from builder.deps import explain, fingerprints
-from builder.errors import BuilderError, BuildFailed
+from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.feeds import base_url_warning
 from builder.ingest import (
     IngestPlan,
@@ -87,13 +87,15 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
 
 
 def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1,
-          defer_search: bool = False, defer_indexes: bool = False) -> BuildReport:
+          defer_search: bool = False, defer_indexes: bool = False, stop: Callable[[], bool] | None = None
+          ) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
     warnings fail the build before anything is written. Work that nothing changed since the last build is
     skipped; many pages to render are shared among ``workers`` processes. With ``defer_search`` changed pages
     keep the old search index until ``finish_search``; with ``defer_indexes`` the pages made from all content
     files (home, indexes, timeline...) keep their current output until the next build, unless they are new. The
-    preview uses both to show an edited page first and the rest a moment later."""
+    preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True,
+    rendering gives up (``Interrupted``) before anything is written."""
     started = time.perf_counter()
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
@@ -120,7 +122,9 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     stale = {url for url, fp in now.pages.items() if old.get(url) != fp}
     later = {url for url in stale if now.inputs[url] is None and url in old} if defer_indexes else set()
     stale -= later
-    pages = render_site(site, only=stale.__contains__, workers=workers)
+    pages = render_site(site, only=stale.__contains__, workers=workers, stop=stop)
+    if stop is not None and stop():
+        raise Interrupted("build")
     kinds = template_pages(site)
     rendered = {p.path: p.data for p in pages}
     reused = [output_path(url) for url in kinds if url not in stale]

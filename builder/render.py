@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from builder import feeds, graph, markdown, urls
-from builder.errors import TemplateError
+from builder.errors import Interrupted, TemplateError
 from builder.model import Article, Citation, Entity, Mention, NameIndex, Site
 from builder.sentences import split_sentences
 
@@ -87,18 +87,20 @@ def emphasise(sentence: str, words: str) -> Markup:
     return Markup(f"{escape(before)}<strong>{escape(found)}</strong>{escape(after)}")
 
 
-def render_site(site: Site, only: Callable[[str], bool] | None = None, workers: int = 1) -> list[RenderedPage]:
+def render_site(site: Site, only: Callable[[str], bool] | None = None, workers: int = 1,
+                stop: Callable[[], bool] | None = None) -> list[RenderedPage]:
     """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, by path.
 
     With ``only``, template pages whose URL it rejects are left out (they have not changed since the last build);
     the other files are cheap and always made. With ``workers`` > 1, many pages are rendered in that many
-    processes (forked, so they share the site model without copying it).
+    processes (forked, so they share the site model without copying it). Rendering in this process, it raises
+    ``Interrupted`` between two pages once ``stop`` returns True.
     """
     assets = asset_files(site.config.templates_dir)
     specs = list(_page_specs(site))
     chosen = [spec for spec in specs if only is None or only(spec[0])]
     pages = _render_in_processes(site, chosen, assets, workers) if _worth_forking(len(chosen), workers) else \
-        _render_specs(site, chosen, assets)
+        _render_specs(site, chosen, assets, stop)
     pages += [RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items()]
     pages += list(_machine_files(site, [url for url, kind, *_ in specs if kind != "404"]))
     pages += list(_redirects(site))
@@ -113,10 +115,15 @@ def _worth_forking(count: int, workers: int) -> bool:
     return workers > 1 and count >= 2 * _PER_PROCESS and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes]
-                  ) -> list[RenderedPage]:
+def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
+                  stop: Callable[[], bool] | None = None) -> list[RenderedPage]:
     env = make_environment(site.config.templates_dir)
-    return [_render(env, site, assets, *spec) for spec in specs]
+    pages = []
+    for spec in specs:
+        if stop is not None and stop():
+            raise Interrupted("rendering")
+        pages.append(_render(env, site, assets, *spec))
+    return pages
 
 
 _FORKED: tuple[Site, list[tuple[str, str, str, Context]], dict[str, bytes]] | None = None

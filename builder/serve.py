@@ -106,6 +106,19 @@ def run_build(site_dir: Path, out_dir: Path, first: bool = True) -> Outcome:
     return Outcome(report, problems)
 
 
+def run_rest(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> Outcome | None:
+    """The second build after a change: the pages the first left for later; None when ``stop`` interrupted it
+    (a new change came in: it is built first, and the rest again after it)."""
+    def work() -> BuildReport | None:
+        try:
+            return build(site_dir, out_dir, defer_search=True, stop=stop)
+        except Interrupted:
+            return None
+
+    report, problems = _attempt(work, site_dir)
+    return Outcome(report, problems) if report is not None or problems else None
+
+
 def run_search(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> tuple[str, ...] | None:
     """Index the pages of the last build for search: the problems if that failed (none: it worked), or None when
     ``stop`` asked it to give up (a new change came in first)."""
@@ -237,8 +250,8 @@ class Preview:
             ioloop.IOLoop.current().add_future(future, lambda done: self.built(done.result(), batch))
         elif self.indexes_pending:
             self.building = True
-            rest = self.worker.submit(run_build, self.site_dir, self.out_dir, False)
-            ioloop.IOLoop.current().add_future(rest, lambda done: self.built(done.result(), frozenset()))
+            rest = self.worker.submit(run_rest, self.site_dir, self.out_dir, self.changed_since)
+            ioloop.IOLoop.current().add_future(rest, lambda done: self.rest_built(done.result()))
         elif self.search_pending and not self.watcher.pending and now >= self.search_after:
             self.building = True
             self.search_pending = False
@@ -255,7 +268,7 @@ class Preview:
         self.standby_pending = not done
 
     def changed_since(self) -> bool:
-        """True when a change is waiting (read by the worker thread while it indexes: a build comes first)."""
+        """True when a change is waiting (read by the worker thread during work that a new build goes before)."""
         return bool(self.watcher.pending)
 
     def indexed(self, problems: tuple[str, ...] | None) -> None:
@@ -266,6 +279,13 @@ class Preview:
             self.search_pending = True
         elif problems:
             self.built(Outcome(None, problems), frozenset())
+
+    def rest_built(self, outcome: Outcome | None) -> None:
+        """Back on the server's loop after the second build (None: interrupted, to be made again later)."""
+        if outcome is None:
+            self.building = False
+        else:
+            self.built(outcome, frozenset())
 
     def built(self, outcome: Outcome, batch: frozenset[Path]) -> None:
         """Back on the server's loop after a build: report it and tell the browser tabs."""

@@ -180,6 +180,16 @@ def test_deferred_index_pages_are_rendered_by_the_next_build(site: Path, tmp_pat
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+def test_an_interrupted_build_writes_nothing(site: Path, tmp_path: Path) -> None:
+    _edit_text(site)
+    before = _tree(site / "output")
+    with pytest.raises(Interrupted):
+        build(site, stop=lambda: True)
+    assert _tree(site / "output") == before
+    build(site)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_an_interrupted_search_index_leaves_the_output_as_it_was(site: Path, tmp_path: Path) -> None:
     _edit_text(site)
     build(site, defer_search=True)
