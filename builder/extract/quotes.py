@@ -20,7 +20,7 @@ _BARE_TITLE = r"(?:the [a-z]+(?: [a-z]+)?)"
 """``the chancellor``: a speaker named by the role given earlier."""
 _WHO = rf"(?:{_PRONOUN}|{_NAME}|{_BARE_TITLE})"
 _ADVERB = r"(?:\s+(?:later|also|then|again|once|separately|previously|earlier))?"
-_QUOTE = re.compile(r"[“\"]([^”\"]+?)(?:[”\"]|$)")
+_QUOTE = re.compile(r"[“\"]([^”\"]+)(?:[”\"]|$)")
 _AFTER = re.compile(rf"[\s,]*(?:[^\s“”\"]+\s+){{0,5}}?(?P<who>{_WHO}),?{_ADVERB}\s+(?:{SPEECH_VERBS})\b"
                     rf"|[\s,]*(?:{SPEECH_VERBS})\s+(?P<who2>{_NAME})")
 _BEFORE = re.compile(rf"(?P<who>{_PRONOUN}|{_NAME})(?:,[^,“”\"]{{1,80}},|,)?{_ADVERB}\s+(?:{SPEECH_VERBS})\b"

@@ -141,8 +141,9 @@ def _name_prefixes_of_institutions(ordered: list[Candidate], lex: Lexicon) -> li
 
 def _longer_name(text: str, names: set[str], lex: Lexicon) -> str:
     """The institution name that is ``text`` plus words ending in a head noun (``Nordhavn Shipping Group``)."""
-    return next((name for name in sorted(names) if name.startswith(text + " ") and is_head(name.split()[-1], lex)),
-                "")
+    prefix = text + " "
+    return min((name for name in names if name.startswith(prefix) and is_head(name.split()[-1], lex)),
+               default="")
 
 
 def _group_people(candidates: list[Candidate]) -> list[_Group]:
@@ -387,10 +388,7 @@ _THE_COUNTRY_WORDS = frozenset({"United", "Republic", "Democratic", "Czech", "Ce
 
 
 def _unique(items: Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:
-        seen.setdefault(item, None)
-    return list(seen)
+    return list(dict.fromkeys(items))
 
 
 def _unique_evidence(items: Iterable[Evidence]) -> list[Evidence]:

@@ -19,8 +19,11 @@ _PLAIN = rf"(?!(?:{'|'.join(_JOINERS)})\b){_LOWER}"
 _GAP = rf"{_PLAIN}(?: (?:{_LOWER} )*?{_PLAIN})*(?: (?=[a-z])|(?=[^\w]|$))"
 """A run of lower-case words that starts and ends with a word that joins no name (``the``, ``of`` inside it are
 plain): one token, since no name starts or continues inside it."""
-_WORD = re.compile(_GAP + r"|[^\W\d_](?:\w|[.'’&-](?=[^\W_]))*(?:(?<=s)['’](?![^\W_])|(?P<dot>\.)(?=[\s,;:)”’\"]|$))?"
+_WORD = re.compile(rf"(?=[a-z]){_GAP}"
+                   r"|[^\W\d_]\w*(?:[.'’&-](?=[^\W_])\w*)*(?:(?<=s)['’](?![^\W_])|(?P<dot>\.)(?=[\s,;:)”’\"]|$))?"
                    r"|\d[\w,.]*|[^\w\s]")
+"""A lower-case gap, a word (inner ``.'’&-`` kept, ``’s`` and a kept period after it), a number or a mark. The
+look-ahead and the unrolled word loop only make the engine faster: a capital never tries the gap's branches."""
 _CONNECTORS = frozenset({"of", "for", "de", "del", "della", "da", "do", "dos", "das", "du", "des", "van",
                          "von", "der", "den", "la", "le", "bin", "ibn", "al", "el", "y", "&"})
 """Lower-case words that may join two capitalised words of one name; ``the`` and ``and`` only after ``of``."""
@@ -114,7 +117,7 @@ def strip_possessive(word: str) -> str:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[start:end]`` into tokens with paragraph offsets; a possessive apostrophe stays with its word."""
     stop = len(text) if end is None else end
-    return [_new_token(Token, (m.group(), *m.span())) if m.lastgroup is None else _dotted(m)
+    return [_new_token(Token, (m[0], m.start(), m.end())) if m.lastgroup is None else _dotted(m)
             for m in _WORD.finditer(text, start, stop)]
 
 
