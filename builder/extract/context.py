@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from builder.extract.classify import Candidate, is_acronym
 from builder.extract.lexicon import Lexicon
+from builder.extract.occurrences import has_name
 from builder.extract.quotes import SPEECH_VERBS
 
 _PERSON_VERB_AFTER = re.compile(rf"\s+(?:{SPEECH_VERBS}|has|had|is|was|who|himself|herself)\b")
@@ -243,13 +244,10 @@ _LIST_JOIN = re.compile(r",\s*|,?\s+(?:and|or)\s+")
 
 
 def is_common_noun(word: str, paragraphs: tuple[str, ...]) -> bool:
-    """The word is also written in lower case in the article (``Cholera is spread ...`` after ``cholera``)."""
-    return word.lower() in _lower_case_words(paragraphs)
-
-
-@functools.lru_cache(maxsize=8)
-def _lower_case_words(paragraphs: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_LOWER_WORD.findall(" ".join(paragraphs)))
+    """The word is also written in lower case in the article (``Cholera is spread ...`` after ``cholera``); only
+    the paragraphs that hold it are split into words."""
+    lower = word.lower()
+    return any(has_name(text, lower, "_") and lower in _LOWER_WORD.findall(text) for text in paragraphs)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]*\b")

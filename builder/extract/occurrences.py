@@ -15,7 +15,7 @@ Occurrence = tuple[int, int, str]
 def find_names(text: str, names: Iterable[str]) -> list[Occurrence]:
     """Every whole-word occurrence of every name in ``text``, by start, the longest first at one start."""
     found = [(start, start + len(name), name) for name in names for start in _starts(text, name)
-             if is_whole_word(text, start, start + len(name))]
+             if is_whole_word(text, start, start + len(name), "_-")]
     found.sort(key=lambda o: (o[0], o[0] - o[1]))
     return found
 
@@ -30,18 +30,19 @@ def leftmost_longest(found: list[Occurrence]) -> list[Occurrence]:
     return chosen
 
 
-def has_name(text: str, name: str) -> bool:
-    """``name`` is written in ``text`` as a whole word."""
-    return any(is_whole_word(text, start, start + len(name)) for start in _starts(text, name))
+def has_name(text: str, name: str, joiners: str = "_-") -> bool:
+    """``name`` is written in ``text`` as a whole word (``joiners``: the marks that, like letters, join words)."""
+    return any(is_whole_word(text, start, start + len(name), joiners) for start in _starts(text, name))
 
 
-def is_whole_word(text: str, start: int, end: int) -> bool:
-    """No letter, digit, underscore or hyphen touches ``text[start:end]`` on either side."""
-    return (start == 0 or not _is_word_char(text[start - 1])) and (end == len(text) or not _is_word_char(text[end]))
+def is_whole_word(text: str, start: int, end: int, joiners: str = "_-") -> bool:
+    """No letter, digit or joiner (by default underscore or hyphen) touches ``text[start:end]`` on either side."""
+    return (start == 0 or not _is_word_char(text[start - 1], joiners)) and \
+        (end == len(text) or not _is_word_char(text[end], joiners))
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char in "_-"
+def _is_word_char(char: str, joiners: str) -> bool:
+    return char.isalnum() or char in joiners
 
 
 def _starts(text: str, name: str) -> Iterable[int]:
