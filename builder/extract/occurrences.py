@@ -6,7 +6,7 @@ the search runs at C speed however many names an article has.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 Occurrence = tuple[int, int, str]
 """(start, end, name): one place a name is written."""
@@ -14,7 +14,7 @@ Occurrence = tuple[int, int, str]
 
 def find_names(text: str, names: Iterable[str]) -> list[Occurrence]:
     """Every whole-word occurrence of every name in ``text``, by start, the longest first at one start."""
-    found = [(start, start + len(name), name) for name in names for start in _starts(text, name)
+    found = [(start, start + len(name), name) for name in names for start in starts_of(text, name)
              if is_whole_word(text, start, start + len(name), "_-")]
     found.sort(key=lambda o: (o[0], o[0] - o[1]))
     return found
@@ -32,7 +32,7 @@ def leftmost_longest(found: list[Occurrence]) -> list[Occurrence]:
 
 def has_name(text: str, name: str, joiners: str = "_-") -> bool:
     """``name`` is written in ``text`` as a whole word (``joiners``: the marks that, like letters, join words)."""
-    return any(is_whole_word(text, start, start + len(name), joiners) for start in _starts(text, name))
+    return any(is_whole_word(text, start, start + len(name), joiners) for start in starts_of(text, name))
 
 
 def is_whole_word(text: str, start: int, end: int, joiners: str = "_-") -> bool:
@@ -45,7 +45,7 @@ def _is_word_char(char: str, joiners: str) -> bool:
     return char.isalnum() or char in joiners
 
 
-def _starts(text: str, name: str) -> Iterable[int]:
+def starts_of(text: str, name: str) -> Iterator[int]:
     """Offsets where ``name`` is written in ``text`` (overlapping ones too)."""
     at = text.find(name)
     while at >= 0:
