@@ -197,7 +197,7 @@ def _expansion(acronym: str, groups: list[_Group]) -> _Group | None:
     """The group whose name, or a form of it, the acronym abbreviates (or already holds it)."""
     letters = acronym.replace(".", "")
     for group in groups:
-        forms = {group.name, *(m.text for m in group.mentions)}
+        forms = {group.name, *group.texts}
         if acronym in forms or any(initials(form) == letters for form in forms):
             return group
     return None
