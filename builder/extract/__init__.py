@@ -8,6 +8,7 @@ Every rule is general; the word lists live in ``lexicon``.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -21,7 +22,14 @@ from builder.extract.context import (
 )
 from builder.extract.lexicon import Lexicon, load_lexicon
 from builder.extract.quotes import find_quotes
-from builder.extract.resolve import Entity, Evidence, attribute_quotes, finish, group_candidates
+from builder.extract.resolve import (
+    Entity,
+    Evidence,
+    attribute_quotes,
+    finish,
+    group_candidates,
+    name_national_bodies,
+)
 from builder.extract.spans import find_spans, tokenize
 from builder.extract.ties import Tie, find_ties
 from builder.sentences import split_sentences
@@ -53,11 +61,13 @@ def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extract
                   for candidate in classify_span(span, index, lex)]
     coordinated = coordinated_candidates(paragraphs)
     candidates = join_nicknames(join_by_acronyms(candidates, paragraphs), paragraphs)
-    candidates = drop_covered(candidates, coordinated) + coordinated + \
-        lowercase_candidates(paragraphs, lambda: _home_country(dateline, paragraphs, lex))
+    # the article's country, worked out at most once and only if a rule asks for it
+    home_country = functools.cache(functools.partial(_home_country, dateline, paragraphs, lex))
+    candidates = drop_covered(candidates, coordinated) + coordinated + lowercase_candidates(paragraphs, home_country)
     sentence_of = {(c.paragraph, c.start): _sentence(paragraphs[c.paragraph], sentences[c.paragraph], c.start)
                    for c in candidates}
     groups = group_candidates(candidates, paragraphs, lex)
+    groups = name_national_bodies(groups, home_country, lex)
     quotes = attribute_quotes(find_quotes(paragraphs), groups)
     entities = [
         finish(group, paragraphs, [Evidence(q.text, q.paragraph,

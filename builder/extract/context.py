@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from builder.extract.classify import Candidate, is_acronym
-from builder.extract.lexicon import Lexicon
+from builder.extract.lexicon import Lexicon, with_article
 from builder.extract.occurrences import has_name, is_whole_word, starts_of
 from builder.extract.quotes import SPEECH_VERBS
 
@@ -92,7 +92,7 @@ def lowercase_candidates(paragraphs: tuple[str, ...], home_country: Callable[[],
     if not country:
         return []
     return [Candidate("institution", match.group(1), index, match.start(1), match.end(1),
-                      canonical=f"{match.group(1).title()} of {country}", qualifier=country)
+                      canonical=f"{match.group(1).title()} of {with_article(country)}", qualifier=country)
             for index, match in matches]
 
 

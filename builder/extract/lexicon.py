@@ -45,6 +45,8 @@ class Lexicon:
     """Capitalised words that alone stand for no one named (``State``, ``Government``, ``North``)."""
     party_words: frozenset[str]
     """Ordinary words that alone name a political party (``Labour``, ``Tories``)."""
+    national_bodies: frozenset[str]
+    """Names every country gives one of its bodies (``Congress``, ``Treasury``): qualified by their country."""
     regions: frozenset[str]
     """Continents, seas and regions, and US state names."""
     title_words: frozenset[str]
@@ -108,7 +110,8 @@ def _load_places() -> tuple[dict[str, str], frozenset[str], dict[str, str], dict
     states = {s["code"]: s["name"] for s in cache.get_us_states().values()}
     city_country: dict[str, str] = {}
     places: set[str] = set(_REGIONS) | set(states.values())
-    for city in cache.get_cities().values():
+    # the largest city of a name gives its country (LONDON is England's, not Ontario's)
+    for city in sorted(cache.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"])):
         places.add(city["name"])
         city_country.setdefault(city["name"].upper(), codes.get(city["countrycode"], ""))
     for country in list(countries.values()):
@@ -160,8 +163,18 @@ def load_lexicon() -> Lexicon:
         role_nouns=frozenset(_lines("role_nouns.txt")),
         generic=frozenset(_lines("generic_words.txt")),
         party_words=frozenset(_lines("party_words.txt")),
+        national_bodies=frozenset(_lines("national_bodies.txt")),
         regions=_REGION_SET | frozenset(states.values()),
         title_words=frozenset(titles),
         title_starts=frozenset(title.split()[0] for title in titles),
         span_words=SpanWords(heads, frozenset(titles) | common, common),
     )
+
+
+def with_article(country: str) -> str:
+    """``United States`` -> ``the United States``; ``Guatemala`` stays as it is."""
+    return f"the {country}" if country.split()[0] in _THE_COUNTRY_WORDS else country
+
+
+_THE_COUNTRY_WORDS = frozenset({"United", "Republic", "Democratic", "Czech", "Central", "Dominican", "Gambia",
+                                "Netherlands", "Philippines", "Bahamas", "Maldives", "Comoros", "Seychelles"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,7 +28,7 @@ from builder.extract.context import (
     role_before,
     stands_alone,
 )
-from builder.extract.lexicon import Lexicon
+from builder.extract.lexicon import Lexicon, with_article
 from builder.extract.quotes import QuoteFound
 
 EntityKind = Literal["person", "institution"]
@@ -114,6 +114,40 @@ def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], l
             break
         unsettled = left
     return people + institutions
+
+
+def name_national_bodies(groups: list[_Group], home_country: Callable[[], str], lex: Lexicon) -> list[_Group]:
+    """``Congress``, ``the Treasury``, ``U.S. Congress``, ``Mexican Congress``: a body that every country has one of
+    is named with its country (``Congress of Mexico``), read from the name, else a mention's qualifier, else the
+    country the article is about (``home_country``, asked only when needed). The forms written stay aliases, two
+    countries' congresses never share a name, and forms of one body that now share it are one group."""
+    by_name: dict[str, _Group] = {}
+    kept: list[_Group] = []
+    for group in groups:
+        body, country = _national_body(group.name, lex) if group.kind == "institution" else ("", "")
+        if body:
+            country = country or next((m.qualifier for m in group.mentions if m.qualifier), "") or home_country()
+            group.name = f"{body} of {with_article(country)}" if country else group.name
+        if group.kind == "institution":
+            if group.name in by_name:
+                by_name[group.name].extend(group.mentions)
+                continue
+            by_name[group.name] = group
+        kept.append(group)
+    return kept
+
+
+def _national_body(name: str, lex: Lexicon) -> tuple[str, str]:
+    """(``Congress``, ``United States``) for ``U.S. Congress``, (``Congress``, "") for ``Congress``, ("", "") for a
+    name that is no country's own body (``Sierra Madre Cartel``, ``Congress of Guatemala``)."""
+    if name in lex.national_bodies:
+        return name, ""
+    words = name.split()
+    for cut in range(1, len(words)):
+        body, nation = " ".join(words[cut:]), " ".join(words[:cut])
+        if body in lex.national_bodies and (country := lex.countries.get(nation) or lex.demonyms.get(nation)):
+            return body, country
+    return "", ""
 
 
 def _retype(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> Candidate | None:
@@ -370,21 +404,12 @@ def _role_from_title(mention: Candidate, after: str, lex: Lexicon) -> str:
     role = " ".join(lex.titles.get(w, w) if w.endswith(".") else w for w in words)
     role = lex.titles.get(" ".join(words), role)
     if mention.qualifier and mention.qualifier not in role:
-        role = f"{role} of {_with_article(mention.qualifier)}"
+        role = f"{role} of {with_article(mention.qualifier)}"
     party = _PARTY_STATE.match(after)
     if party:
         state = lex.us_states.get(party.group("state"), party.group("state"))
         role = f"{role}, {_PARTIES[party.group('party')]}, {state}"
     return role
-
-
-def _with_article(country: str) -> str:
-    """``United States`` -> ``the United States``; ``Guatemala`` stays as it is."""
-    return f"the {country}" if country.split()[0] in _THE_COUNTRY_WORDS else country
-
-
-_THE_COUNTRY_WORDS = frozenset({"United", "Republic", "Democratic", "Czech", "Central", "Dominican", "Gambia",
-                                "Netherlands", "Philippines", "Bahamas", "Maldives", "Comoros", "Seychelles"})
 
 
 def _unique(items: Iterable[str]) -> list[str]:
