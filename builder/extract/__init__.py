@@ -36,7 +36,9 @@ from builder.sentences import split_sentences
 
 __all__ = ["Entity", "Evidence", "Extraction", "Tie", "extract_entities"]
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
+_CAPITALISED = re.compile(r"[A-Z](?<=\b[A-Z])[\w.-]*")
+"""A capitalised word (``\\b[A-Z]...``, with the boundary checked after the capital so the engine skips to
+capitals)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +100,8 @@ def _home_country(dateline: str, paragraphs: tuple[str, ...], lex: Lexicon) -> s
         return lex.city_country[place]
     counts: dict[str, int] = {}
     text = " ".join(paragraphs)
-    capitalised = set(_CAPITALISED.findall(text))
-    for name, country in lex.countries.items():
-        if len(name) > 3 and name.split()[0] in capitalised and name in text:
-            counts[country] = counts.get(country, 0) + text.count(name)
+    for word in set(_CAPITALISED.findall(text)):
+        for name in lex.country_names_by_first_word.get(word, ()):
+            if len(name) > 3 and name in text:
+                counts[lex.countries[name]] = counts.get(lex.countries[name], 0) + text.count(name)
     return max(sorted(counts), key=lambda c: counts[c]) if counts else ""

@@ -256,7 +256,8 @@ def is_common_noun(word: str, paragraphs: tuple[str, ...]) -> bool:
     """The word is also written in lower case in the article (``Cholera is spread ...`` after ``cholera``); only
     the paragraphs that hold it are split into words."""
     lower = word.lower()
-    return any(has_name(text, lower, "_") and lower in _LOWER_WORD.findall(text) for text in paragraphs)
+    return has_name(" ".join(paragraphs), lower, "_") and \
+        any(lower in _LOWER_WORD.findall(text) for text in paragraphs if lower in text)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]*\b")

@@ -27,6 +27,8 @@ class Lexicon:
     """Country names and their common short forms -> canonical country name."""
     demonyms: dict[str, str]
     """Nationality adjective (``Guatemalan``) -> country (``Guatemala``)."""
+    country_names_by_first_word: dict[str, tuple[str, ...]]
+    """The keys of ``countries`` by their first word (``United`` -> ``United States``, ``United Kingdom`` ...)."""
     places: frozenset[str]
     """Names of cities, US states, continents and regions: never a person or an organisation."""
     city_country: dict[str, str]
@@ -149,10 +151,14 @@ def load_lexicon() -> Lexicon:
     """Load the word lists once per process."""
     countries, places, city_country, states = _load_places()
     titles, heads, common = _load_titles(), frozenset(_lines("org_heads.txt")), frozenset(_lines("common_words.txt"))
+    by_first_word: dict[str, list[str]] = {}
+    for name in sorted(countries):
+        by_first_word.setdefault(name.split()[0], []).append(name)
     return Lexicon(
         titles=titles,
         org_heads=heads,
         countries=countries,
+        country_names_by_first_word={word: tuple(names) for word, names in by_first_word.items()},
         demonyms=_load_demonyms(countries),
         places=places,
         city_country=city_country,

@@ -122,7 +122,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 
 _new_token = tuple.__new__
-"""Builds a Token without the named tuple's Python-level ``__new__`` (tokenising is the extractor's hot loop)."""
+"""Builds a Token or Span from all its fields without the named tuple's Python-level ``__new__`` (tokenising is
+the extractor's hot loop)."""
 
 
 def _dotted(match: re.Match[str]) -> Token:
@@ -144,8 +145,9 @@ def find_spans(tokens: list[Token], words: SpanWords = SpanWords()) -> list[Span
         cursor = _run_end(tokens, index, words)
         if cursor == index + 1 and tokens[index].text in words.common:
             continue
-        before = tuple(t.text for t in tokens[max(0, index - 3) : index])
-        spans.append(Span(tuple(tokens[index:cursor]), index == 0 or _opens_clause(tokens[index - 1]), before))
+        before = tuple([t.text for t in tokens[max(0, index - 3) : index]])
+        spans.append(_new_token(Span, (tuple(tokens[index:cursor]), index == 0 or _opens_clause(tokens[index - 1]),
+                                       before)))
     return spans
 
 
