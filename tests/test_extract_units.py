@@ -7,6 +7,7 @@ import re
 from builder.extract.context import _cues, is_common_noun
 from builder.extract.lexicon import load_lexicon
 from builder.extract.occurrences import find_names, has_name, leftmost_longest
+from builder.extract.quotes import SPEECH_VERBS, has_speech_verb
 
 
 def test_names_are_found_as_whole_words_only() -> None:
@@ -36,3 +37,9 @@ def test_every_role_starts_with_a_word_the_quick_check_can_find() -> None:
     starts = _cues(load_lexicon()).role_starts
     assert starts
     assert [w for w in starts if not re.fullmatch(r"[a-z][\w-]*", w)] == []
+
+
+def test_every_speech_verb_is_a_word_the_quick_check_can_find() -> None:
+    """``has_speech_verb`` guards the attribution pattern: exact only while every verb is plain lower-case."""
+    assert all(re.fullmatch(r"[a-z]+", verb) for verb in SPEECH_VERBS.split("|"))
+    assert has_speech_verb("the minister said:") and not has_speech_verb("the minister, unsaid, left")
