@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from builder.extract.classify import Candidate, is_acronym
+from builder.extract.classify import Candidate, is_acronym, is_place_phrase
 from builder.extract.lexicon import Lexicon, with_article
 from builder.extract.occurrences import has_name, is_whole_word, starts_of
 from builder.extract.quotes import SPEECH_VERBS
@@ -178,6 +178,27 @@ def link_parentheticals(ordered: list[Candidate], paragraphs: tuple[str, ...], l
         canonical = name.canonical or name.text
         result[i], result[i + 1] = (c._replace(kind="institution", canonical=canonical) for c in (first, second))
     return result
+
+
+def link_former_names(ordered: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[Candidate]:
+    """``X, formerly Twitter``, ``Meta (formerly Facebook)``: the former name is an alias of the name before it, of
+    its kind; two names neither of which is known yet are an organisation's (people and places are rarely written
+    so, and a place is never joined)."""
+    result = list(ordered)
+    for i in range(len(result) - 1):
+        first, second = result[i], result[i + 1]
+        if first.paragraph != second.paragraph or \
+                not _FORMERLY.fullmatch(paragraphs[first.paragraph], first.end, second.start) or \
+                is_place_phrase(first.text, lex) or is_place_phrase(second.text, lex):
+            continue
+        kind = first.kind if first.kind != "single" else second.kind if second.kind != "single" else "institution"
+        canonical = first.canonical or first.text
+        result[i] = first._replace(kind=kind, canonical=canonical)
+        result[i + 1] = second._replace(kind=kind, canonical=canonical)
+    return result
+
+
+_FORMERLY = re.compile(r",? \(?(?:formerly|previously)(?: (?:known as|called|named))? ")
 
 
 def _in_brackets(first: Candidate, second: Candidate, paragraphs: tuple[str, ...]) -> bool:

@@ -24,6 +24,7 @@ from builder.extract.context import (
     is_institution_context,
     is_person_context,
     is_person_modifier,
+    link_former_names,
     link_parentheticals,
     role_before,
     stands_alone,
@@ -99,7 +100,7 @@ def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], l
     """People first (full names, then surnames), then institutions (names, then acronyms), then the rest:
     single words settled by what is known, by context, then by the list they are coordinated in."""
     ordered = sorted(candidates, key=lambda c: (c.paragraph, c.start))
-    linked = link_parentheticals(ordered, paragraphs, lex)
+    linked = link_former_names(link_parentheticals(ordered, paragraphs, lex), paragraphs, lex)
     ordered = [r for c in linked if (r := _retype(c, paragraphs, lex)) is not None]
     ordered = _name_prefixes_of_institutions(ordered, lex)
     people = _group_people([c for c in ordered if c.kind == "person" and " " in c.text])
@@ -203,7 +204,8 @@ def _extends(known: str, new: str) -> bool:
 
 def _group_institutions(candidates: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[_Group]:
     """Names by key (``Supreme Court`` joins ``Supreme Court of Cassation``); acronyms join their expansion,
-    and one that nothing expands is kept only when some use of it stands alone as a name."""
+    and one that nothing expands is kept only when some use of it stands alone as a name or comes before a role
+    in it (``NASA engineers``)."""
     groups: dict[str, _Group] = {}
     acronyms: dict[str, list[Candidate]] = {}
     for candidate in candidates:
@@ -215,7 +217,7 @@ def _group_institutions(candidates: list[Candidate], paragraphs: tuple[str, ...]
         groups.setdefault(key, _Group("institution", candidate.canonical or candidate.text)).add(candidate)
     for text, uses in acronyms.items():
         target = _expansion(text, list(groups.values()))
-        if target is None and any(stands_alone(c, paragraphs) for c in uses):
+        if target is None and any(stands_alone(c, paragraphs) or is_before_role(c, paragraphs, lex) for c in uses):
             target = groups.setdefault(text, _Group("institution", text))
         if target is not None:
             target.extend(uses)
