@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -164,11 +165,19 @@ def _add_entities(entities: tuple[Entity, ...], section: Section, seed: Seed, in
             drafts[path] = Draft(meta, "", f"seed {seed.name}")
             continue
         draft.meta["roles"] += roles
+        if section == "people" and _is_fuller_name(entity.name, draft.meta["name"]):
+            draft.meta["aliases"].insert(0, draft.meta["name"])
+            draft.meta["name"] = entity.name
         names = [draft.meta["name"], *draft.meta["aliases"]]
         draft.meta["aliases"] += [a for a in (entity.name, *entity.aliases) if a not in names and a not in
                                   draft.meta["aliases"]]
         draft.meta["role"] = draft.meta["role"] or role
     return keys
+
+
+def _is_fuller_name(name: str, page_name: str) -> bool:
+    """``Lucía Barragán`` for a page named ``Barragán`` (a surname read alone in an earlier article)."""
+    return " " not in page_name and " " in name and _key(name.split()[-1]) == _key(page_name)
 
 
 def _add_affiliations(people: tuple[Entity, ...], institutions: tuple[Entity, ...], keys: dict[int, str],
@@ -229,10 +238,22 @@ def _names(text: str, name: str) -> bool:
 
 
 class _EntityIndex:
-    """Entity pages on disk and drafted so far, found by name or alias (case-insensitive)."""
+    """Entity pages on disk and drafted so far, found by name or alias (case-insensitive).
+
+    Institutions: a name or alias finds its page, but never the form that drops the place a name ends with
+    (``Congress`` of ``Congress of Mexico``): it names another body in every country. People: a full name finds
+    its page; one word finds the page named just so, else the one person whose surname it is (none when two
+    people share it); a full name finds the one-word page of its surname (from an earlier article) when no other
+    person has that surname.
+    """
 
     def __init__(self, existing: Mapping[str, tuple[dict[str, Any], str]]) -> None:
         self.by_name: dict[tuple[str, str], str] = {}
+        """(section, name or alias) -> slug."""
+        self.surnames: dict[str, set[str]] = {}
+        """Last word of a person's full name or alias -> the slugs of the people who have it."""
+        self.one_word: dict[str, str] = {}
+        """Name of a person's page that is one word (a surname read alone) -> slug."""
         for path, (meta, _) in sorted(existing.items()):
             section, _, name = path.partition("/")
             if section in ("people", "institutions"):
@@ -240,15 +261,54 @@ class _EntityIndex:
                 names = [str(a) for a in aliases] if isinstance(aliases, list) else []
                 self.add(section, name[:-3], (str(meta.get("name", "")), *names))
 
-    def add(self, section: str, slug: str, names: Iterable[str]) -> None:
+    def add(self, section: str, slug: str, names: Sequence[str]) -> None:
+        """Index a page's name (first) and aliases."""
         for name in names:
-            if name:
-                self.by_name.setdefault((section, name.casefold()), slug)
+            if name and not _drops_place(names[0], name):
+                self.by_name.setdefault((section, _key(name)), slug)
+        if section == "people":
+            for name in names:
+                if " " in name:
+                    self.surnames.setdefault(_key(name.split()[-1]), set()).add(slug)
+            if names[0] and " " not in names[0]:
+                self.one_word.setdefault(_key(names[0]), slug)
 
     def find(self, section: str, entity: Entity) -> str | None:
-        full_names = [entity.name, *(a for a in entity.aliases if " " in a or section == "institutions")]
-        return next((self.by_name[(section, n.casefold())] for n in full_names
-                     if (section, n.casefold()) in self.by_name), None)
+        """The slug of the page ``entity`` belongs to, or None for a new page."""
+        if section == "institutions":
+            return self._first_known(section, [n for n in (entity.name, *entity.aliases)
+                                               if not _drops_place(entity.name, n)])
+        found = self._first_known(section, [n for n in (entity.name, *entity.aliases) if " " in n])
+        if found is not None:
+            return found
+        return self._surname_page(entity.name) if " " in entity.name else self._one_word_owner(entity.name)
+
+    def _first_known(self, section: str, names: Iterable[str]) -> str | None:
+        return next((self.by_name[(section, _key(n))] for n in names if (section, _key(n)) in self.by_name), None)
+
+    def _one_word_owner(self, word: str) -> str | None:
+        """The page named ``word``, else the one person whose surname it is, else a page that has it as alias."""
+        owners = self.surnames.get(_key(word), set())
+        if _key(word) in self.one_word:
+            return self.one_word[_key(word)]
+        if len(owners) > 1:
+            return None
+        return next(iter(owners), None) or self.by_name.get(("people", _key(word)))
+
+    def _surname_page(self, full_name: str) -> str | None:
+        """The one-word page of ``full_name``'s surname, while no other person has that surname."""
+        surname = _key(full_name.split()[-1])
+        slug = self.one_word.get(surname)
+        return slug if slug is not None and self.surnames.get(surname, set()) <= {slug} else None
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _drops_place(name: str, alias: str) -> bool:
+    """``Congress`` for ``Congress of Mexico``: the alias is the name less the place it ends with."""
+    return _key(name).startswith(_key(alias) + " of ")
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -8,6 +8,7 @@ Every rule is general; the word lists live in ``lexicon``.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -21,14 +22,23 @@ from builder.extract.context import (
 )
 from builder.extract.lexicon import Lexicon, load_lexicon
 from builder.extract.quotes import find_quotes
-from builder.extract.resolve import Entity, Evidence, attribute_quotes, finish, group_candidates
+from builder.extract.resolve import (
+    Entity,
+    Evidence,
+    attribute_quotes,
+    finish,
+    group_candidates,
+    name_national_bodies,
+)
 from builder.extract.spans import find_spans, tokenize
 from builder.extract.ties import Tie, find_ties
 from builder.sentences import split_sentences
 
 __all__ = ["Entity", "Evidence", "Extraction", "Tie", "extract_entities"]
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w.-]*")
+_CAPITALISED = re.compile(r"[A-Z](?<=\b[A-Z])[\w.-]*")
+"""A capitalised word (``\\b[A-Z]...``, with the boundary checked after the capital so the engine skips to
+capitals)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +63,13 @@ def extract_entities(paragraphs: tuple[str, ...], dateline: str = "") -> Extract
                   for candidate in classify_span(span, index, lex)]
     coordinated = coordinated_candidates(paragraphs)
     candidates = join_nicknames(join_by_acronyms(candidates, paragraphs), paragraphs)
-    candidates = drop_covered(candidates, coordinated) + coordinated + \
-        lowercase_candidates(paragraphs, lambda: _home_country(dateline, paragraphs, lex))
+    # the article's country, worked out at most once and only if a rule asks for it
+    home_country = functools.cache(functools.partial(_home_country, dateline, paragraphs, lex))
+    candidates = drop_covered(candidates, coordinated) + coordinated + lowercase_candidates(paragraphs, home_country)
     sentence_of = {(c.paragraph, c.start): _sentence(paragraphs[c.paragraph], sentences[c.paragraph], c.start)
                    for c in candidates}
     groups = group_candidates(candidates, paragraphs, lex)
+    groups = name_national_bodies(groups, home_country, lex)
     quotes = attribute_quotes(find_quotes(paragraphs), groups)
     entities = [
         finish(group, paragraphs, [Evidence(q.text, q.paragraph,
@@ -88,8 +100,8 @@ def _home_country(dateline: str, paragraphs: tuple[str, ...], lex: Lexicon) -> s
         return lex.city_country[place]
     counts: dict[str, int] = {}
     text = " ".join(paragraphs)
-    capitalised = set(_CAPITALISED.findall(text))
-    for name, country in lex.countries.items():
-        if len(name) > 3 and name.split()[0] in capitalised and name in text:
-            counts[country] = counts.get(country, 0) + text.count(name)
+    for word in set(_CAPITALISED.findall(text)):
+        for name in lex.country_names_by_first_word.get(word, ()):
+            if len(name) > 3 and name in text:
+                counts[lex.countries[name]] = counts.get(lex.countries[name], 0) + text.count(name)
     return max(sorted(counts), key=lambda c: counts[c]) if counts else ""

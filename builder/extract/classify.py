@@ -104,7 +104,8 @@ def _classify_possessive(owner: list[Token], owned: list[Token], paragraph: int,
 
 
 def _classify_tokens(tokens: list[Token], paragraph: int, lex: Lexicon, before: tuple[str, ...]) -> list[Candidate]:
-    words = [strip_possessive(t.text) if i == len(tokens) - 1 else t.text for i, t in enumerate(tokens)]
+    words = [t.text for t in tokens]
+    words[-1] = strip_possessive(words[-1])
     text = " ".join(words)
     if _STATE_PARTY.match(text) or text in lex.common:
         return []

@@ -11,8 +11,9 @@ import functools
 import re
 from collections.abc import Callable
 
-from builder.extract.classify import Candidate, is_acronym
-from builder.extract.lexicon import Lexicon
+from builder.extract.classify import Candidate, is_acronym, is_place_phrase
+from builder.extract.lexicon import Lexicon, with_article
+from builder.extract.occurrences import has_name, is_whole_word, starts_of
 from builder.extract.quotes import SPEECH_VERBS
 
 _PERSON_VERB_AFTER = re.compile(rf"\s+(?:{SPEECH_VERBS}|has|had|is|was|who|himself|herself)\b")
@@ -35,12 +36,12 @@ _COORDINATED = re.compile(
     r"([Dd]epartments|[Mm]inistries|[Aa]gencies|[Cc]ommittees|[Cc]ourts|[Oo]ffices|[Cc]ommissions|[Cc]ouncils"
     r"|[Pp]arties|[Bb]anks|[Ss]ervices)\b"
 )
-_PLURAL_HEAD = re.compile(r"\b(?:[Dd]epartments|[Mm]inistries|[Aa]gencies|[Cc]ommittees|[Cc]ourts|[Oo]ffices"
-                          r"|[Cc]ommissions|[Cc]ouncils|[Pp]arties|[Bb]anks|[Ss]ervices)\b")
 _PLURAL_HEADS = ("departments", "ministries", "agencies", "committees", "courts", "offices", "commissions",
                  "councils", "parties", "banks", "services")
-"""The plural head nouns, looked for as plain text first (much faster than the pattern)."""
-_LOWER_INSTITUTION = re.compile(r"\bthe (congress|parliament|senate|legislature|national assembly|supreme court)\b")
+"""The plural head nouns, looked for as plain text (a pattern that opens with ``\\b`` is scanned slowly)."""
+_LOWER_INSTITUTION = re.compile(r"the(?<!\wthe) (congress|parliament|senate|legislature|national assembly"
+                                r"|supreme court)\b")
+"""``the congress``; the look-behind after ``the`` (not ``\\b`` before it) lets the engine skip to each ``the``."""
 _OPEN_BRACKET = re.compile(r"^\s*[(\[]\s*$")
 _CLOSE_BRACKET = re.compile(r"\s*[)\]]")
 
@@ -49,8 +50,10 @@ def coordinated_candidates(paragraphs: tuple[str, ...]) -> list[Candidate]:
     """One institution per name in ``the Justice, Treasury and State departments``; each spans to the head noun
     so the plain runs inside the phrase can be dropped."""
     found: list[Candidate] = []
-    for index, text in enumerate(paragraphs):
-        for match in _coordinations(text):
+    article = " ".join(paragraphs).lower()
+    heads = [head for head in _PLURAL_HEADS if head in article]
+    for index, text in enumerate(paragraphs if heads else ()):
+        for match in _coordinations(text, heads):
             head = _singular(match.group(2)).capitalize()
             for item in re.finditer(r"[^,]+?(?=,|\s+and\s+|$)", match.group(1)):
                 name = re.sub(r"^(?:and\s+|The\s+)+", "", item.group().strip())
@@ -61,17 +64,24 @@ def coordinated_candidates(paragraphs: tuple[str, ...]) -> list[Candidate]:
     return found
 
 
-def _coordinations(text: str) -> list[re.Match[str]]:
-    """The coordinated names before each plural head noun, searched only in the words just before it."""
+def _coordinations(text: str, heads: list[str]) -> list[re.Match[str]]:
+    """The coordinated names before each plural head noun of ``heads``, searched only in the words just before
+    it."""
     found: dict[tuple[int, int], re.Match[str]] = {}
     lower = text.lower()
-    if not any(head in lower for head in _PLURAL_HEADS):
-        return []
-    for head in _PLURAL_HEAD.finditer(text):
-        for match in _COORDINATED.finditer(text, max(0, head.start() - 160), head.end()):
-            if match.end() == head.end():
+    heads = [head for head in heads if head in lower]
+    for head_start, head_end in _plural_heads(text, heads):
+        for match in _COORDINATED.finditer(text, max(0, head_start - 160), head_end):
+            if match.end() == head_end:
                 found.setdefault(match.span(), match)
     return list(found.values())
+
+
+def _plural_heads(text: str, heads: list[str]) -> list[tuple[int, int]]:
+    """Where one of the plural ``heads`` is written as a word, lower-case or capitalised (``agencies``,
+    ``Departments``)."""
+    return sorted((start, start + len(form)) for head in heads for form in (head, head.capitalize())
+                  for start in starts_of(text, form) if is_whole_word(text, start, start + len(form), "_"))
 
 
 def lowercase_candidates(paragraphs: tuple[str, ...], home_country: Callable[[], str]) -> list[Candidate]:
@@ -82,7 +92,7 @@ def lowercase_candidates(paragraphs: tuple[str, ...], home_country: Callable[[],
     if not country:
         return []
     return [Candidate("institution", match.group(1), index, match.start(1), match.end(1),
-                      canonical=f"{match.group(1).title()} of {country}", qualifier=country)
+                      canonical=f"{match.group(1).title()} of {with_article(country)}", qualifier=country)
             for index, match in matches]
 
 
@@ -170,6 +180,27 @@ def link_parentheticals(ordered: list[Candidate], paragraphs: tuple[str, ...], l
     return result
 
 
+def link_former_names(ordered: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[Candidate]:
+    """``X, formerly Twitter``, ``Meta (formerly Facebook)``: the former name is an alias of the name before it, of
+    its kind; two names neither of which is known yet are an organisation's (people and places are rarely written
+    so, and a place is never joined)."""
+    result = list(ordered)
+    for i in range(len(result) - 1):
+        first, second = result[i], result[i + 1]
+        if first.paragraph != second.paragraph or \
+                not _FORMERLY.fullmatch(paragraphs[first.paragraph], first.end, second.start) or \
+                is_place_phrase(first.text, lex) or is_place_phrase(second.text, lex):
+            continue
+        kind = first.kind if first.kind != "single" else second.kind if second.kind != "single" else "institution"
+        canonical = first.canonical or first.text
+        result[i] = first._replace(kind=kind, canonical=canonical)
+        result[i + 1] = second._replace(kind=kind, canonical=canonical)
+    return result
+
+
+_FORMERLY = re.compile(r",? \(?(?:formerly|previously)(?: (?:known as|called|named))? ")
+
+
 def _in_brackets(first: Candidate, second: Candidate, paragraphs: tuple[str, ...]) -> bool:
     """``Name (ACRONYM)``, or ``Name, known as ACRONYM`` / ``Name, or ACRONYM`` / ``Name, also known by its French
     initials ACRONYM``."""
@@ -243,13 +274,11 @@ _LIST_JOIN = re.compile(r",\s*|,?\s+(?:and|or)\s+")
 
 
 def is_common_noun(word: str, paragraphs: tuple[str, ...]) -> bool:
-    """The word is also written in lower case in the article (``Cholera is spread ...`` after ``cholera``)."""
-    return word.lower() in _lower_case_words(paragraphs)
-
-
-@functools.lru_cache(maxsize=8)
-def _lower_case_words(paragraphs: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_LOWER_WORD.findall(" ".join(paragraphs)))
+    """The word is also written in lower case in the article (``Cholera is spread ...`` after ``cholera``); only
+    the paragraphs that hold it are split into words."""
+    lower = word.lower()
+    return has_name(" ".join(paragraphs), lower, "_") and \
+        any(lower in _LOWER_WORD.findall(text) for text in paragraphs if lower in text)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]*\b")
@@ -265,8 +294,15 @@ def role_before(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon)
     """The role written before a name: ``Its housing spokesman, Oliver ...``, ``Meta chief executive Julian ...``,
     ``TikTok’s head of safety, Mei-Ling ...``."""
     text = paragraphs[candidate.paragraph]
-    match = _cues(lex).role_before.search(text, max(0, candidate.start - 80), candidate.start)
+    cues, start = _cues(lex), max(0, candidate.start - 80)
+    if cues.role_starts.isdisjoint(_LOWER_TOKEN.findall(text, start, candidate.start)):
+        return ""
+    match = cues.role_before.search(text, start, candidate.start)
     return match.group("role") if match else ""
+
+
+_LOWER_TOKEN = re.compile(r"[a-z][\w-]*")
+"""A lower-case word as ``role_before`` reads one: no role can start where none of these is a role's first word."""
 
 
 class _Cues:
@@ -288,6 +324,9 @@ class _Cues:
             rf"(?P<role>(?:[a-z][\w-]*\s+){{0,2}}?(?:{person_roles})\b(?:\s+(?:of|for)\s+[a-z][\w-]*)?)"
             r"(?:,\s+|\s+)(?:[A-Z][a-z]*\.\s+)?$")
         """A role written right before a name, after its owner or a determiner."""
+        self.role_starts = frozenset(w.split()[0] for w in person_words)
+        """The first word of every role ``role_before`` knows: a window without one holds no role (checked first,
+        since searching the window with the pattern is slow)."""
         places = "|".join(sorted(re.escape(w.lower()) for w in other_heads))
         self.facility = re.compile(rf"(?:’s|'s)?\s+(?:{places})\b")
         """A name right before the kind of place or event it is: ``the Tropicana Field stadium``."""

@@ -27,6 +27,8 @@ class Lexicon:
     """Country names and their common short forms -> canonical country name."""
     demonyms: dict[str, str]
     """Nationality adjective (``Guatemalan``) -> country (``Guatemala``)."""
+    country_names_by_first_word: dict[str, tuple[str, ...]]
+    """The keys of ``countries`` by their first word (``United`` -> ``United States``, ``United Kingdom`` ...)."""
     places: frozenset[str]
     """Names of cities, US states, continents and regions: never a person or an organisation."""
     city_country: dict[str, str]
@@ -45,6 +47,8 @@ class Lexicon:
     """Capitalised words that alone stand for no one named (``State``, ``Government``, ``North``)."""
     party_words: frozenset[str]
     """Ordinary words that alone name a political party (``Labour``, ``Tories``)."""
+    national_bodies: frozenset[str]
+    """Names every country gives one of its bodies (``Congress``, ``Treasury``): qualified by their country."""
     regions: frozenset[str]
     """Continents, seas and regions, and US state names."""
     title_words: frozenset[str]
@@ -108,7 +112,8 @@ def _load_places() -> tuple[dict[str, str], frozenset[str], dict[str, str], dict
     states = {s["code"]: s["name"] for s in cache.get_us_states().values()}
     city_country: dict[str, str] = {}
     places: set[str] = set(_REGIONS) | set(states.values())
-    for city in cache.get_cities().values():
+    # the largest city of a name gives its country (LONDON is England's, not Ontario's)
+    for city in sorted(cache.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"])):
         places.add(city["name"])
         city_country.setdefault(city["name"].upper(), codes.get(city["countrycode"], ""))
     for country in list(countries.values()):
@@ -146,10 +151,14 @@ def load_lexicon() -> Lexicon:
     """Load the word lists once per process."""
     countries, places, city_country, states = _load_places()
     titles, heads, common = _load_titles(), frozenset(_lines("org_heads.txt")), frozenset(_lines("common_words.txt"))
+    by_first_word: dict[str, list[str]] = {}
+    for name in sorted(countries):
+        by_first_word.setdefault(name.split()[0], []).append(name)
     return Lexicon(
         titles=titles,
         org_heads=heads,
         countries=countries,
+        country_names_by_first_word={word: tuple(names) for word, names in by_first_word.items()},
         demonyms=_load_demonyms(countries),
         places=places,
         city_country=city_country,
@@ -160,8 +169,18 @@ def load_lexicon() -> Lexicon:
         role_nouns=frozenset(_lines("role_nouns.txt")),
         generic=frozenset(_lines("generic_words.txt")),
         party_words=frozenset(_lines("party_words.txt")),
+        national_bodies=frozenset(_lines("national_bodies.txt")),
         regions=_REGION_SET | frozenset(states.values()),
         title_words=frozenset(titles),
         title_starts=frozenset(title.split()[0] for title in titles),
         span_words=SpanWords(heads, frozenset(titles) | common, common),
     )
+
+
+def with_article(country: str) -> str:
+    """``United States`` -> ``the United States``; ``Guatemala`` stays as it is."""
+    return f"the {country}" if country.split()[0] in _THE_COUNTRY_WORDS else country
+
+
+_THE_COUNTRY_WORDS = frozenset({"United", "Republic", "Democratic", "Czech", "Central", "Dominican", "Gambia",
+                                "Netherlands", "Philippines", "Bahamas", "Maldives", "Comoros", "Seychelles"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,11 +24,12 @@ from builder.extract.context import (
     is_institution_context,
     is_person_context,
     is_person_modifier,
+    link_former_names,
     link_parentheticals,
     role_before,
     stands_alone,
 )
-from builder.extract.lexicon import Lexicon
+from builder.extract.lexicon import Lexicon, with_article
 from builder.extract.quotes import QuoteFound
 
 EntityKind = Literal["person", "institution"]
@@ -99,7 +100,7 @@ def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], l
     """People first (full names, then surnames), then institutions (names, then acronyms), then the rest:
     single words settled by what is known, by context, then by the list they are coordinated in."""
     ordered = sorted(candidates, key=lambda c: (c.paragraph, c.start))
-    linked = link_parentheticals(ordered, paragraphs, lex)
+    linked = link_former_names(link_parentheticals(ordered, paragraphs, lex), paragraphs, lex)
     ordered = [r for c in linked if (r := _retype(c, paragraphs, lex)) is not None]
     ordered = _name_prefixes_of_institutions(ordered, lex)
     people = _group_people([c for c in ordered if c.kind == "person" and " " in c.text])
@@ -114,6 +115,40 @@ def group_candidates(candidates: list[Candidate], paragraphs: tuple[str, ...], l
             break
         unsettled = left
     return people + institutions
+
+
+def name_national_bodies(groups: list[_Group], home_country: Callable[[], str], lex: Lexicon) -> list[_Group]:
+    """``Congress``, ``the Treasury``, ``U.S. Congress``, ``Mexican Congress``: a body that every country has one of
+    is named with its country (``Congress of Mexico``), read from the name, else a mention's qualifier, else the
+    country the article is about (``home_country``, asked only when needed). The forms written stay aliases, two
+    countries' congresses never share a name, and forms of one body that now share it are one group."""
+    by_name: dict[str, _Group] = {}
+    kept: list[_Group] = []
+    for group in groups:
+        body, country = _national_body(group.name, lex) if group.kind == "institution" else ("", "")
+        if body:
+            country = country or next((m.qualifier for m in group.mentions if m.qualifier), "") or home_country()
+            group.name = f"{body} of {with_article(country)}" if country else group.name
+        if group.kind == "institution":
+            if group.name in by_name:
+                by_name[group.name].extend(group.mentions)
+                continue
+            by_name[group.name] = group
+        kept.append(group)
+    return kept
+
+
+def _national_body(name: str, lex: Lexicon) -> tuple[str, str]:
+    """(``Congress``, ``United States``) for ``U.S. Congress``, (``Congress``, "") for ``Congress``, ("", "") for a
+    name that is no country's own body (``Sierra Madre Cartel``, ``Congress of Guatemala``)."""
+    if name in lex.national_bodies:
+        return name, ""
+    words = name.split()
+    for cut in range(1, len(words)):
+        body, nation = " ".join(words[cut:]), " ".join(words[:cut])
+        if body in lex.national_bodies and (country := lex.countries.get(nation) or lex.demonyms.get(nation)):
+            return body, country
+    return "", ""
 
 
 def _retype(candidate: Candidate, paragraphs: tuple[str, ...], lex: Lexicon) -> Candidate | None:
@@ -141,8 +176,9 @@ def _name_prefixes_of_institutions(ordered: list[Candidate], lex: Lexicon) -> li
 
 def _longer_name(text: str, names: set[str], lex: Lexicon) -> str:
     """The institution name that is ``text`` plus words ending in a head noun (``Nordhavn Shipping Group``)."""
-    return next((name for name in sorted(names) if name.startswith(text + " ") and is_head(name.split()[-1], lex)),
-                "")
+    prefix = text + " "
+    return min((name for name in names if name.startswith(prefix) and is_head(name.split()[-1], lex)),
+               default="")
 
 
 def _group_people(candidates: list[Candidate]) -> list[_Group]:
@@ -168,7 +204,8 @@ def _extends(known: str, new: str) -> bool:
 
 def _group_institutions(candidates: list[Candidate], paragraphs: tuple[str, ...], lex: Lexicon) -> list[_Group]:
     """Names by key (``Supreme Court`` joins ``Supreme Court of Cassation``); acronyms join their expansion,
-    and one that nothing expands is kept only when some use of it stands alone as a name."""
+    and one that nothing expands is kept only when some use of it stands alone as a name or comes before a role
+    in it (``NASA engineers``)."""
     groups: dict[str, _Group] = {}
     acronyms: dict[str, list[Candidate]] = {}
     for candidate in candidates:
@@ -180,7 +217,7 @@ def _group_institutions(candidates: list[Candidate], paragraphs: tuple[str, ...]
         groups.setdefault(key, _Group("institution", candidate.canonical or candidate.text)).add(candidate)
     for text, uses in acronyms.items():
         target = _expansion(text, list(groups.values()))
-        if target is None and any(stands_alone(c, paragraphs) for c in uses):
+        if target is None and any(stands_alone(c, paragraphs) or is_before_role(c, paragraphs, lex) for c in uses):
             target = groups.setdefault(text, _Group("institution", text))
         if target is not None:
             target.extend(uses)
@@ -196,7 +233,7 @@ def _expansion(acronym: str, groups: list[_Group]) -> _Group | None:
     """The group whose name, or a form of it, the acronym abbreviates (or already holds it)."""
     letters = acronym.replace(".", "")
     for group in groups:
-        forms = {group.name, *(m.text for m in group.mentions)}
+        forms = {group.name, *group.texts}
         if acronym in forms or any(initials(form) == letters for form in forms):
             return group
     return None
@@ -369,7 +406,7 @@ def _role_from_title(mention: Candidate, after: str, lex: Lexicon) -> str:
     role = " ".join(lex.titles.get(w, w) if w.endswith(".") else w for w in words)
     role = lex.titles.get(" ".join(words), role)
     if mention.qualifier and mention.qualifier not in role:
-        role = f"{role} of {_with_article(mention.qualifier)}"
+        role = f"{role} of {with_article(mention.qualifier)}"
     party = _PARTY_STATE.match(after)
     if party:
         state = lex.us_states.get(party.group("state"), party.group("state"))
@@ -377,20 +414,8 @@ def _role_from_title(mention: Candidate, after: str, lex: Lexicon) -> str:
     return role
 
 
-def _with_article(country: str) -> str:
-    """``United States`` -> ``the United States``; ``Guatemala`` stays as it is."""
-    return f"the {country}" if country.split()[0] in _THE_COUNTRY_WORDS else country
-
-
-_THE_COUNTRY_WORDS = frozenset({"United", "Republic", "Democratic", "Czech", "Central", "Dominican", "Gambia",
-                                "Netherlands", "Philippines", "Bahamas", "Maldives", "Comoros", "Seychelles"})
-
-
 def _unique(items: Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:
-        seen.setdefault(item, None)
-    return list(seen)
+    return list(dict.fromkeys(items))
 
 
 def _unique_evidence(items: Iterable[Evidence]) -> list[Evidence]:

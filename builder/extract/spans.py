@@ -19,8 +19,11 @@ _PLAIN = rf"(?!(?:{'|'.join(_JOINERS)})\b){_LOWER}"
 _GAP = rf"{_PLAIN}(?: (?:{_LOWER} )*?{_PLAIN})*(?: (?=[a-z])|(?=[^\w]|$))"
 """A run of lower-case words that starts and ends with a word that joins no name (``the``, ``of`` inside it are
 plain): one token, since no name starts or continues inside it."""
-_WORD = re.compile(_GAP + r"|[^\W\d_](?:\w|[.'’&-](?=[^\W_]))*(?:(?<=s)['’](?![^\W_])|(?P<dot>\.)(?=[\s,;:)”’\"]|$))?"
+_WORD = re.compile(rf"(?=[a-z]){_GAP}"
+                   r"|[^\W\d_]\w*(?:[.'’&-](?=[^\W_])\w*)*(?:(?<=s)['’](?![^\W_])|(?P<dot>\.)(?=[\s,;:)”’\"]|$))?"
                    r"|\d[\w,.]*|[^\w\s]")
+"""A lower-case gap, a word (inner ``.'’&-`` kept, ``’s`` and a kept period after it), a number or a mark. The
+look-ahead and the unrolled word loop only make the engine faster: a capital never tries the gap's branches."""
 _CONNECTORS = frozenset({"of", "for", "de", "del", "della", "da", "do", "dos", "das", "du", "des", "van",
                          "von", "der", "den", "la", "le", "bin", "ibn", "al", "el", "y", "&"})
 """Lower-case words that may join two capitalised words of one name; ``the`` and ``and`` only after ``of``."""
@@ -114,12 +117,13 @@ def strip_possessive(word: str) -> str:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[start:end]`` into tokens with paragraph offsets; a possessive apostrophe stays with its word."""
     stop = len(text) if end is None else end
-    return [_new_token(Token, (m.group(), *m.span())) if m.lastgroup is None else _dotted(m)
+    return [_new_token(Token, (m[0], m.start(), m.end())) if m.lastgroup is None else _dotted(m)
             for m in _WORD.finditer(text, start, stop)]
 
 
 _new_token = tuple.__new__
-"""Builds a Token without the named tuple's Python-level ``__new__`` (tokenising is the extractor's hot loop)."""
+"""Builds a Token or Span from all its fields without the named tuple's Python-level ``__new__`` (tokenising is
+the extractor's hot loop)."""
 
 
 def _dotted(match: re.Match[str]) -> Token:
@@ -141,8 +145,9 @@ def find_spans(tokens: list[Token], words: SpanWords = SpanWords()) -> list[Span
         cursor = _run_end(tokens, index, words)
         if cursor == index + 1 and tokens[index].text in words.common:
             continue
-        before = tuple(t.text for t in tokens[max(0, index - 3) : index])
-        spans.append(Span(tuple(tokens[index:cursor]), index == 0 or _opens_clause(tokens[index - 1]), before))
+        before = tuple([t.text for t in tokens[max(0, index - 3) : index]])
+        spans.append(_new_token(Span, (tuple(tokens[index:cursor]), index == 0 or _opens_clause(tokens[index - 1]),
+                                       before)))
     return spans
 
 

@@ -8,12 +8,14 @@ names an institution (``chief executive of the Refugee Council``) ties its holde
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from builder.extract.occurrences import find_names, has_name, leftmost_longest
 from builder.extract.resolve import Entity
 
 TieKind = Literal["member of", "leads", "criticised", "met with"]
@@ -65,24 +67,23 @@ class Tie:
 def find_ties(paragraphs: tuple[str, ...], sentences: Sequence[Sequence[tuple[int, int]]],
               entities: Sequence[Entity]) -> tuple[Tie, ...]:
     """Every tie the sentences state between two of ``entities`` (each tie once), in reading order."""
-    pattern = _names_pattern(entities)
+    by_name = {name: e for e in entities for name in (e.name, *e.aliases) if len(name) > 1}
+    article = "\n".join(paragraphs)
+    written = find_names(article, by_name) if by_name else []
+    starts = [o[0] for o in written]
     found: list[Tie] = []
-    if pattern is not None:
-        by_name = {name: e for e in entities for name in (e.name, *e.aliases)}
-        for index, text in enumerate(paragraphs):
-            for start, end in sentences[index]:
-                sentence = text[start:end]
-                named = [(m.start(), m.end(), by_name[m.group()]) for m in pattern.finditer(sentence)]
-                found += _sentence_ties(sentence, index, named)
+    offset = 0
+    for index, text in enumerate(paragraphs):
+        for start, end in sentences[index]:
+            first, last = offset + start, offset + end
+            inside = [o for o in written[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, last)]
+                      if o[1] <= last]
+            named = [(s - first, e - first, by_name[name]) for s, e, name in leftmost_longest(inside)]
+            if len(named) > 1:
+                found += _sentence_ties(text[start:end], index, named)
+        offset += len(text) + 1
     found += _role_ties(entities)
     return tuple(dict.fromkeys(found))
-
-
-def _names_pattern(entities: Sequence[Entity]) -> re.Pattern[str] | None:
-    names = sorted({n for e in entities for n in (e.name, *e.aliases) if len(n) > 1}, key=lambda n: (-len(n), n))
-    if not names:
-        return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
 
 
 def _sentence_ties(sentence: str, paragraph: int, named: list[tuple[int, int, Entity]]) -> Iterable[Tie]:
@@ -128,17 +129,19 @@ def _is_party(entity: Entity) -> bool:
 
 def _role_ties(entities: Sequence[Entity]) -> Iterable[Tie]:
     """A role that names an institution: its holder leads it (``head of``) or belongs to it (``member of``)."""
-    institutions = [e for e in entities if e.kind == "institution"]
+    institutions = [(e, [n for n in (e.name, *e.aliases) if len(n) > 3]) for e in entities if e.kind == "institution"]
     for person in (e for e in entities if e.kind == "person"):
         for role in person.roles:
-            for institution in institutions:
-                if not any(_names(role.text, n) for n in (institution.name, *institution.aliases) if len(n) > 3):
-                    continue
-                if _ROLE_LEADS.search(role.text):
-                    yield Tie("leads", person.name, institution.name, role.paragraph, role.sentence)
-                elif _ROLE_MEMBER.search(role.text):
-                    yield Tie("member of", person.name, institution.name, role.paragraph, role.sentence)
+            kind = _role_kind(role.text)
+            if kind is None:
+                continue
+            for institution, names in institutions:
+                if any(has_name(role.text, n) for n in names):
+                    yield Tie(kind, person.name, institution.name, role.paragraph, role.sentence)
 
 
-def _names(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+def _role_kind(role: str) -> TieKind | None:
+    """``leads`` for a role that heads something (``chief executive of ...``), ``member of`` for a member's."""
+    if _ROLE_LEADS.search(role):
+        return "leads"
+    return "member of" if _ROLE_MEMBER.search(role) else None
