@@ -19,6 +19,7 @@ from builder.feeds import base_url_warning
 from builder.ingest import (
     IngestPlan,
     add_moves,
+    added_paths,
     apply_plan,
     follow_renames,
     generate_pages,
@@ -76,7 +77,7 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     seeds = cache.load_seeds(config.seeds_dir)
     disk, raw = read_pages(config.content_dir, reader or PageReader())
     record, moved = follow_renames(read_record(config.root), disk)
-    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract)
+    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract, added_paths(record, disk))
     if not dry_run:
         cache.save()
     add_moves(drafts, moved, record)

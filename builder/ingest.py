@@ -96,12 +96,14 @@ class IngestPlan:
 
 
 def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str, Any], str]],
-                   ignored: set[str], extract: Callable[[Seed], Extraction] | None = None) -> dict[str, Draft]:
+                   ignored: set[str], extract: Callable[[Seed], Extraction] | None = None,
+                   added: Iterable[str] = ()) -> dict[str, Draft]:
     """Every page the seeds imply, keyed by path relative to content/.
 
     ``existing`` (pages on disk) gives stable slugs: an article keeps the slug of the page made from its seed,
     an entity the slug of the page that already carries its name or alias. ``ignored`` entity paths were deleted
-    by an editor and are neither generated nor listed.
+    by an editor and are neither generated nor listed. ``added`` entity paths were written by an editor (an
+    entity the extractor missed): an article that uses its name or one of its aliases, as written, lists it.
     """
     index = _EntityIndex(existing)
     article_slugs = {p[len("articles/"):-3]: m.get("seed") for p, (m, _) in existing.items()
@@ -117,9 +119,21 @@ def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str,
         keys |= _add_entities(found.institutions, "institutions", seed, index, drafts, ignored, slug)
         _add_affiliations(found.people, found.institutions, keys, drafts)
         _add_ties(found, keys, seed, slug, drafts)
-        drafts[f"articles/{slug}.md"] = _article_draft(seed, found.people, found.institutions, keys)
+        article = _article_draft(seed, found.people, found.institutions, keys)
+        _list_added(article, seed, {p: existing[p][0] for p in added if p in existing})
+        drafts[f"articles/{slug}.md"] = article
     _first_evidence(drafts)
     return drafts
+
+
+def _list_added(article: Draft, seed: Seed, added: Mapping[str, dict[str, Any]]) -> None:
+    """List in the article each editor-added entity whose name or alias its text uses."""
+    text = "\n".join(seed.paragraphs)
+    for path, meta in sorted(added.items()):
+        section, slug = path[:-3].split("/", 1)
+        names = [n for n in (meta.get("name"), *(meta.get("aliases") or ())) if isinstance(n, str) and n.strip()]
+        if slug not in article.meta[section] and any(_names(text, n.strip()) for n in names):
+            article.meta[section].append(slug)
 
 
 def _article_slug(seed: Seed) -> str:
@@ -566,6 +580,11 @@ def add_moves(drafts: dict[str, Draft], moved: Mapping[str, str], record: Mappin
 def ignored_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:
     """Entity pages ingest made that an editor deleted: never made again."""
     return {p for p in record if p not in disk and not p.startswith("articles/")}
+
+
+def added_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:
+    """Entity pages an editor wrote (ingest never made them)."""
+    return {p for p in disk if p not in record and not p.startswith("articles/")}
 
 
 def apply_plan(plan: IngestPlan, content_dir: Path, site_dir: Path) -> None:

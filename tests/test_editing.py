@@ -140,3 +140,35 @@ def test_a_type_changed_by_an_editor_survives_reingest(tmp_path: Path, write: Wr
     assert "- carlos-mendes" in article.read_text().split("institutions:")[1]
     page = (tmp_path / "output/institutions/carlos-mendes/index.html").read_text()
     assert "Carlos Mendes" in page
+
+
+def test_two_entities_merged_by_an_editor_stay_merged(tmp_path: Path, write: Write) -> None:
+    """Merge: delete one page, give its name to the other as an alias, list the other in the article."""
+    write("seeds/a.txt", " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes on "
+                         "Tuesday.\n\nMendes, known as Kiko Mendes to his friends, left early.\n")
+    build(tmp_path)
+    people = tmp_path / "content/people"
+    assert (people / "kiko-mendes.md").exists()
+    (people / "kiko-mendes.md").unlink()
+    page = people / "carlos-mendes.md"
+    page.write_text(page.read_text().replace("aliases:\n", "aliases:\n- Kiko Mendes\n", 1))
+    [article] = (tmp_path / "content/articles").iterdir()
+    article.write_text(article.read_text().replace("- kiko-mendes\n", ""))
+    write("seeds/b.txt", " date 2024-04-01 PORTO (AP) — Kiko Mendes opened a bridge on Friday.\n")
+    build(tmp_path)
+    assert not (people / "kiko-mendes.md").exists()
+    second = next(p for p in (tmp_path / "content/articles").iterdir() if "seed: b.txt" in p.read_text())
+    assert "- carlos-mendes" in second.read_text()
+    html = (tmp_path / "output/articles" / second.stem / "index.html").read_text()
+    assert 'href="../../people/carlos-mendes/"' in html
+
+
+def test_an_entity_added_by_an_editor_is_listed_by_later_articles(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    write("content/institutions/harbour-board.md", "---\nname: Harbour Board\naliases: [the board]\n---\n")
+    write("seeds/b.txt", " date 2024-04-01 PORTO (AP) — Ana Sousa visited the board on Friday.\n")
+    build(tmp_path)
+    second = next(p for p in (tmp_path / "content/articles").iterdir() if "seed: b.txt" in p.read_text())
+    assert "- harbour-board" in second.read_text()
+    assert "Ana Sousa visited" in (tmp_path / "output/institutions/harbour-board/index.html").read_text()
