@@ -107,7 +107,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if last is not None and last[0] == snapshot:
         return _unchanged(last[1], strict, time.perf_counter() - started)
     reader = PageReader(state.parent / "pages.json")
-    must_ingest = last is None or last[0].seeds != snapshot.seeds or set(last[0].content) != set(snapshot.content)
+    must_ingest = (last is None or last[0].seeds != snapshot.seeds or set(last[0].content) != set(snapshot.content)
+                   or last[0].rest["builder"] != snapshot.rest["builder"])  # a new extractor may find more
     plan = ingest(config, reader=reader) if must_ingest else IngestPlan(())
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()

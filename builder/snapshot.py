@@ -1,8 +1,8 @@
 """Site folder -> Snapshot: the size and modification time of every input, to skip work when nothing changed.
 
 A build that finds the same snapshot as the last successful one, with the output folder it left, has nothing
-to do; one whose seeds and list of content files are unchanged need not ingest (an edit to a content page only
-matters to rendering).
+to do; one whose seeds, list of content files and builder are unchanged need not ingest (an edit to a content
+page only matters to rendering).
 """
 
 from __future__ import annotations

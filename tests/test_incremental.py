@@ -122,6 +122,14 @@ def test_nothing_changed_renders_nothing_and_writes_nothing(site: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()} == before
 
 
+def test_a_new_builder_ingests_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Content edits alone skip ingest; a new version of the builder (a better extractor) runs it."""
+    _edit_text(site)
+    assert build(site).ingest.steps == ()
+    monkeypatch.setattr("builder.snapshot.builder_digest", lambda: "a newer builder")
+    assert build(site).ingest.steps != ()
+
+
 def test_explain_says_why_a_page_was_rendered(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _edit_text(site)
     assert main(["build", "--site", str(site), "--explain"]) == 0
