@@ -104,7 +104,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     state = state_file(config.root, out)
     snapshot = take_snapshot(config, out)
     last = load_last(state.with_suffix(".last.json"))
-    if last is not None and last[0] == snapshot:
+    if last is not None and last[0] == snapshot and last[1].get("complete", False):
         return _unchanged(last[1], strict, time.perf_counter() - started)
     reader = PageReader(state.parent / "pages.json")
     must_ingest = (last is None or last[0].seeds != snapshot.seeds or set(last[0].content) != set(snapshot.content)
@@ -135,9 +135,9 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     counter = Counter(kinds.values()) + Counter(p.kind for p in pages if p.url not in kinds)
     reasons = {url: explain(url, now, before) for url in sorted(stale)}
     warnings += base_url_warning(config)
-    if not written.search_stale and not later:  # else the next build must look again: it is not finished
-        save_last(state.with_suffix(".last.json"), take_snapshot(config, out, content_only=snapshot),
-                  {"pages": dict(counter), "warnings": list(warnings)})
+    complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
+    save_last(state.with_suffix(".last.json"), take_snapshot(config, out, content_only=snapshot),
+              {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later))
 

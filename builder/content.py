@@ -247,7 +247,7 @@ class PageReader:
     def read(self, path: Path) -> ParsedPage:
         """The parsed page; a copy of its front matter, so callers may not change what is cached."""
         meta, lines, body, body_line = self._entry(path)[1]
-        return copy.deepcopy(meta), lines, body, body_line
+        return _copy(meta), lines, body, body_line
 
     def digest(self, path: Path) -> str:
         """SHA-1 of the page's text as last read."""
@@ -306,6 +306,17 @@ def _load_parsed(cache_file: Path) -> dict[Path, tuple[tuple[int, int], ParsedPa
     if not isinstance(data, dict) or data.get("version") != builder_digest():
         return {}
     return {Path(p): ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6]) for p, e in data["pages"].items()}
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of parsed YAML (dicts, lists and scalars), several times faster than ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def _survives_json(meta: Any) -> bool:

@@ -14,7 +14,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -359,14 +359,35 @@ def _link_problems(content: Content, parsed: Mapping[Path, tuple[list[markdown.P
                    ) -> Iterable[BuilderError]:
     """Links in Markdown bodies must lead to a content page (``../people/x.md``), an anchor of it
     (``x.md#p2``), or a full web address."""
-    pages = {Path(os.path.normpath(p)): tuple(len(split_sentences(para.text)) for para in paragraphs)
-             for p, (paragraphs, _) in parsed.items()}
     bodies: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
-    for page in bodies:
-        for line, href in parsed[page.path][1]:
-            problem = link_problem(page.path, href, pages)
-            if problem:
-                yield ContentError(page.path, page.body_line + line, problem)
+    links = [(page, line, href) for page in bodies for line, href in parsed[page.path][1]]
+    if not links:
+        return
+    pages = _SentenceCounts({Path(os.path.normpath(p)): paragraphs for p, (paragraphs, _) in parsed.items()})
+    for page, line, href in links:
+        problem = link_problem(page.path, href, pages)
+        if problem:
+            yield ContentError(page.path, page.body_line + line, problem)
+
+
+class _SentenceCounts(Mapping[Path, tuple[int, ...]]):
+    """Each content file's number of sentences per paragraph, counted when first asked for (a link checks the
+    anchors of one page, not of every page)."""
+
+    def __init__(self, paragraphs: dict[Path, list[markdown.Paragraph]]) -> None:
+        self._paragraphs = paragraphs
+        self._counts: dict[Path, tuple[int, ...]] = {}
+
+    def __getitem__(self, path: Path) -> tuple[int, ...]:
+        if path not in self._counts:
+            self._counts[path] = tuple(len(split_sentences(p.text)) for p in self._paragraphs[path])
+        return self._counts[path]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._paragraphs)
+
+    def __len__(self) -> int:
+        return len(self._paragraphs)
 
 
 _ANCHOR = re.compile(r"p(\d+)(?:-s(\d+))?")

@@ -188,6 +188,15 @@ def test_deferred_index_pages_are_rendered_by_the_next_build(site: Path, tmp_pat
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+def test_a_deferred_build_does_not_make_the_next_one_ingest_again(site: Path) -> None:
+    (site / "seeds/d.txt").write_text(" date 2024-03-20 FARO (AP) — Mayor Rita Dias opened a school.\n")
+    assert build(site, defer_search=True, defer_indexes=True).ingest.steps != ()
+    _edit_text(site)
+    assert build(site, defer_search=True, defer_indexes=True).ingest.steps == ()
+    assert build(site).rendered > 0
+    assert build(site).rendered == 0
+
+
 def test_an_interrupted_build_writes_nothing(site: Path, tmp_path: Path) -> None:
     _edit_text(site)
     before = _tree(site / "output")
