@@ -209,11 +209,15 @@ def load_content(content_dir: Path, reader: PageReader | None = None) -> Content
 
 def list_pages(folder: Path) -> list[Path]:
     """The ``.md`` pages of one section, by name."""
-    if not folder.is_dir():
+    try:
+        entries = sorted((e for e in os.scandir(folder) if e.name.endswith(".md") and not e.name.startswith(".")),
+                         key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    pages = sorted(p for p in folder.glob("*.md") if not p.name.startswith("."))
-    for page in pages:
-        refuse_outside_link(page, folder.parent.parent)
+    pages = [Path(e.path) for e in entries]
+    for entry, page in zip(entries, pages, strict=True):
+        if entry.is_symlink():
+            refuse_outside_link(page, folder.parent.parent)
     return pages
 
 

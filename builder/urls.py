@@ -86,4 +86,16 @@ def text_fragment(words: str, edge: int = 5) -> str:
     arrival (a long passage by its first and last ``edge`` words). The others ignore it."""
     parts = words.split()
     chosen = [" ".join(parts)] if len(parts) <= 2 * edge else [" ".join(parts[:edge]), " ".join(parts[-edge:])]
-    return ":~:text=" + ",".join(urllib.parse.quote(p, safe="").replace("-", "%2D") for p in chosen)
+    return ":~:text=" + ",".join(_quote(p) for p in chosen)
+
+
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~")
+_ASCII_QUOTED = {c: chr(c) if chr(c) in _UNRESERVED else f"%{c:02X}" for c in range(128)}
+
+
+def _quote(text: str) -> str:
+    """Percent-encode every character but letters, digits and ``_.~`` (``-`` too: it separates the parts of a
+    text fragment); the same as ``urllib.parse.quote(text, safe="")`` with ``-`` encoded, much faster on ASCII."""
+    if text.isascii():
+        return text.translate(_ASCII_QUOTED)
+    return urllib.parse.quote(text, safe="").replace("-", "%2D")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,9 @@ def test_modules_import_only_earlier_stages() -> None:
 
 def test_front_matter_dates_are_read_as_text_and_checked_by_the_builder() -> None:
     assert parse_page(Path("a.md"), "---\ntitle: T\ndate: 2021-13-02\n---\n")[0]["date"] == "2021-13-02"
+
+
+@given(st.text())
+def test_text_fragments_are_percent_encoded_like_urllib(text: str) -> None:
+    assert urls.text_fragment(text, edge=10**6) == ":~:text=" + urllib.parse.quote(" ".join(text.split()), safe="") \
+        .replace("-", "%2D")
