@@ -9,6 +9,8 @@ A page whose fingerprint matches the one recorded for the current output is not 
 - a person or institution page: its file, the files of the articles that list it, and of every entity those
   articles list or that its own page refers to (affiliations, members, moves, ties either way), and of the
   articles its roles and ties cite;
+- a further page of the articles that mention an entity (``people/x/mentions/2/``): the entity's file, the files
+  of the articles on it, and which articles list the entity, in order (the pages are cut from that list);
 - every other page (home, indexes, search, 404, and any page kind added later): all content files.
 
 A template that starts to show new data must have that data's file among its page's inputs here.
@@ -22,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from builder import urls
 from builder.cache import builder_digest
 from builder.model import Site
-from builder.render import template_dirs, template_pages
+from builder.render import mention_pages, template_dirs, template_pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +51,12 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str]) -> Fingerprints:
               "site.yaml": _combine([repr(site.config)]),
               "the number of pages": f"{len(site.articles)}/{len(site.people)}/{len(site.institutions)}"}
     shared = _combine(common.values())
-    inputs = _page_inputs(site)
+    inputs, extra = _page_inputs(site)
     pages: dict[str, str] = {}
     for url, kind in template_pages(site).items():
         files = inputs.get(url)
         own = [digest_of[p] for p in files] if files is not None else [everything]
-        pages[url] = _combine([shared, kind, *own])
+        pages[url] = _combine([shared, kind, *own, *extra.get(url, ())])
     return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common,
                         {str(p): d for p, d in sorted(digest_of.items(), key=_by_name)})
 
@@ -72,8 +75,9 @@ def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
     return "changed: " + ", ".join(changed) if changed else "its inputs changed"
 
 
-def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
-    """Content files each article and entity page is made from (other pages depend on everything)."""
+def _page_inputs(site: Site) -> tuple[dict[str, tuple[Path, ...]], dict[str, tuple[str, ...]]]:
+    """Content files each article and entity page is made from (other pages depend on everything), and what
+    else a page depends on, as text."""
     listed = {a.page.slug: {site.entities[k].page.path for k in a.page.entity_keys}
               for a in site.articles}
     summary_from = {k: site.article(slug).page.path for k, slug in site.summary_from.items()}
@@ -93,7 +97,15 @@ def _page_inputs(site: Site) -> dict[str, tuple[Path, ...]]:
                  *(t.citation.article for t in site.ties.get(key, ()))]
         files |= {site.article(slug).page.path for slug in cited}
         inputs[f"{key}/"] = tuple(sorted(files, key=str))
-    return inputs
+    extra: dict[str, tuple[str, ...]] = {}
+    for key, entity in site.entities.items():
+        chunks = mention_pages(site, key)
+        order = _combine(site.articles_of.get(key, ()))
+        for number, chunk in enumerate(chunks[1:], 2):
+            url = urls.mentions_url(f"{key}/", number)
+            inputs[url] = tuple(sorted({entity.page.path, *(site.article(s).page.path for s in chunk)}, key=str))
+            extra[url] = (order,)
+    return inputs, extra
 
 
 def theme_digest(site_templates: Path) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import multiprocessing
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -177,6 +177,19 @@ def _page_specs(site: Site) -> Iterator[tuple[str, str, str, Context]]:
         kind = "person" if entity.page.section == "people" else "institution"
         url = urls.page_url(entity.page.section, entity.page.slug)
         yield url, kind, "entity.html", functools.partial(_entity_context, site, url, entity)
+        for number in range(2, len(mention_pages(site, entity.key)) + 1):
+            yield urls.mentions_url(url, number), "mentions", "mentions.html", functools.partial(
+                _mentions_context, site, entity, number)
+
+
+MENTIONS_PER_PAGE = 50
+"""Articles listed under "Mentioned in" on an entity's page; more go to numbered pages (``people/x/mentions/2/``)."""
+
+
+def mention_pages(site: Site, key: str) -> list[tuple[str, ...]]:
+    """The slugs of the articles that list an entity, newest first, cut into pages (at least one, maybe empty)."""
+    slugs = tuple(site.articles_of.get(key, ()))
+    return [slugs[i:i + MENTIONS_PER_PAGE] for i in range(0, len(slugs), MENTIONS_PER_PAGE)] or [()]
 
 
 def _article_context(site: Site, article: Article) -> dict[str, Any]:
@@ -185,9 +198,23 @@ def _article_context(site: Site, article: Article) -> dict[str, Any]:
 
 def _entity_context(site: Site, url: str, entity: Entity) -> dict[str, Any]:
     return {
-        "entity": entity, "by_article": _by_article(site, entity),
+        **_mentions_context(site, entity, 1),
         "neighbours": graph.neighbours(site, entity.key),
         "graph": _svg(site, url, graph.entity_graph(site, entity.key), f"{entity.page.name} and their connections"),
+    }
+
+
+def _mentions_context(site: Site, entity: Entity, number: int) -> dict[str, Any]:
+    """Page ``number`` of the articles that mention an entity, and links to every page of them."""
+    pages = mention_pages(site, entity.key)
+    entity_url = urls.page_url(entity.page.section, entity.page.slug)
+    first = (number - 1) * MENTIONS_PER_PAGE + 1
+    return {
+        "entity": entity, "by_article": _by_article(site, entity, pages[number - 1]),
+        "mentions_page": {"number": number, "count": len(pages), "first": first,
+                          "last": first + len(pages[number - 1]) - 1,
+                          "total": len(site.articles_of.get(entity.key, ())),
+                          "urls": [urls.mentions_url(entity_url, n) for n in range(1, len(pages) + 1)]},
     }
 
 
@@ -204,12 +231,10 @@ def story(site: Site, count: int = 3) -> list[tuple[str, Article]]:
     return sentences[:count]
 
 
-def _by_article(site: Site, entity: Entity) -> list[tuple[Article, list[Mention]]]:
-    """The articles that list an entity (newest first), each with the sentences that name it."""
-    grouped: dict[str, list[Mention]] = {}
-    for mention in site.mentions.get(entity.key, ()):
-        grouped.setdefault(mention.article, []).append(mention)
-    return [(site.article(slug), grouped.get(slug, [])) for slug in site.articles_of.get(entity.key, ())]
+def _by_article(site: Site, entity: Entity, slugs: Iterable[str]) -> list[tuple[Article, list[Mention]]]:
+    """The articles ``slugs`` (that list an entity), each with the sentences that name it."""
+    return [(site.article(slug), [m for m in site.mentions_in.get(slug, ()) if m.entity == entity.key])
+            for slug in slugs]
 
 
 def _svg(site: Site, url: str, drawing: graph.Graph, label: str) -> Markup:

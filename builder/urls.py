@@ -32,6 +32,12 @@ def page_url(section: str, slug: str) -> str:
     return f"{section}/{slug}/"
 
 
+def mentions_url(entity_url: str, number: int) -> str:
+    """``people/x/``, 2 -> ``people/x/mentions/2/``: page ``number`` of the articles that mention an entity (page
+    1 is the entity's own page)."""
+    return entity_url if number == 1 else f"{entity_url}mentions/{number}/"
+
+
 def asset_url(name: str) -> str:
     """``style.css`` -> ``assets/style.css``."""
     return ASSETS + name

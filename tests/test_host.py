@@ -20,6 +20,7 @@ import pytest
 from builder import build
 
 from .conftest import REPO, SEED_DIR
+from .test_browser import SECOND_SEED
 
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -35,9 +36,13 @@ def _site(root: Path, base_url: str | None) -> Path:
 
 @pytest.fixture(scope="module")
 def relative_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[str, ...]]:
-    """The real seed built without base_url: (output folder, build warnings)."""
+    """The real seed and a second article built without base_url: (output folder, build warnings)."""
     root = _site(tmp_path_factory.mktemp("no-base"), None)
-    report = build(root, root / "out")
+    (root / "seeds/follow-up.txt").write_text(SECOND_SEED, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("builder.render.MENTIONS_PER_PAGE", 1)  # pages of mentions are validated too
+        report = build(root, root / "out")
+    assert (root / "out/people/kamala-harris/mentions/2/index.html").is_file()
     return root / "out", report.warnings
 
 

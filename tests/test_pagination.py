@@ -1,0 +1,68 @@
+"""An entity named in many articles: its page lists the newest ones under "Mentioned in" and numbered pages
+(``people/x/mentions/2/``) list the rest, each linked from every other; an edit re-renders only the page of
+mentions that shows it, and the result equals a clean build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import build
+
+from .test_incremental import _clean_build, _tree
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr("builder.render.MENTIONS_PER_PAGE", 2)
+    root = tmp_path / "site"
+    (root / "seeds").mkdir(parents=True)
+    for day in range(1, 6):
+        (root / "seeds" / f"{day}.txt").write_text(
+            f" date 2024-05-0{day} LISBON (Reuters) — Mayor Rita Dias opened bridge number {day} on Monday.\n")
+    (root / "site.yaml").write_text("title: Bridges\n")
+    build(root)
+    return root
+
+
+def _article_headings(html: str) -> list[str]:
+    return re.findall(r"bridge number (\d) on Monday</a> <time", html)
+
+
+def test_mentions_are_cut_into_linked_pages_newest_first(site: Path) -> None:
+    out = site / "output/people/rita-dias"
+    main, second, third = (out / "index.html").read_text(), (out / "mentions/2/index.html").read_text(), \
+        (out / "mentions/3/index.html").read_text()
+    assert not (out / "mentions/4").exists()
+    assert _article_headings(main) == ["5", "4"]
+    assert _article_headings(second) == ["3", "2"]
+    assert _article_headings(third) == ["1"]
+    assert "Articles 1–2 of 5, newest first." in main and "Articles 5–5 of 5, newest first." in third
+    assert '<a href="mentions/2/" rel="next">Older</a>' in main
+    assert '<a href="../../" rel="prev">Newer</a>' in second and '<a href="../3/" rel="next">Older</a>' in second
+    assert '<a href="./" aria-current="page">2</a>' in second
+    assert "<h1><a href=\"../../\">Rita Dias</a>: mentioned in, page 2</h1>" in second
+
+
+def test_an_edit_renders_the_one_page_of_mentions_that_shows_it(site: Path, tmp_path: Path) -> None:
+    article = next(p for p in (site / "content/articles").iterdir() if "seed: 2.txt" in p.read_text())
+    article.write_text(article.read_text().replace("opened bridge number 2", "opened bridge number 2 again"))
+    report = build(site)
+    assert "people/rita-dias/mentions/2/" in report.reasons
+    assert "people/rita-dias/mentions/3/" not in report.reasons
+    assert "bridge number 2 again" in (site / "output/people/rita-dias/mentions/2/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_an_article_removed_renumbers_the_pages(site: Path, tmp_path: Path) -> None:
+    (site / "seeds/5.txt").unlink()
+    build(site)
+    out = site / "output/people/rita-dias"
+    assert _article_headings((out / "index.html").read_text()) == ["4", "3"]
+    assert not (out / "mentions/3").exists()
+    assert 'rel="next"' not in (out / "mentions/2/index.html").read_text()
+    shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
