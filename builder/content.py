@@ -257,6 +257,12 @@ class PageReader:
         """SHA-1 of the page's text as last read."""
         return self._entry(path)[2]
 
+    def front_digest(self, path: Path) -> str:
+        """SHA-1 of the page's front matter as parsed (its body left out), kept with the parse."""
+        meta = self._entry(path)[1][0]
+        return str(self.memo(path, "front matter", "", lambda: hashlib.sha1(
+            json.dumps(meta, sort_keys=True, default=str).encode("utf-8")).hexdigest()))
+
     def memo(self, path: Path, name: str, tag: str, compute: Callable[[], Any]) -> Any:
         """A value derived from the page (JSON data), computed once per version of the file and ``tag`` (a digest
         of whatever else the value depends on), and kept on disk with the parse."""

@@ -11,9 +11,13 @@ A page whose fingerprint matches the one recorded for the current output is not 
   articles its roles and ties cite;
 - a further page of the articles that mention an entity (``people/x/mentions/2/``): the entity's file, the files
   of the articles on it, and which articles list the entity, in order (the pages are cut from that list);
-- every other page (home, indexes, search, 404, and any page kind added later): all content files.
+- every other page (home, indexes, timeline, connections, search, 404, and any page kind added later): the
+  catalogue — every content file's front matter, each article's title and summary, and everything the site
+  model derives from the articles' text except the text itself (drawn summaries, cited sentences, who is named
+  with whom...). An edit to an article's text that changes none of these leaves those pages alone.
 
-A template that starts to show new data must have that data's file among its page's inputs here.
+A template that starts to show new data must have that data's file among its page's inputs here (for the pages
+made from all content: in ``CATALOGUE``).
 """
 
 from __future__ import annotations
@@ -44,9 +48,15 @@ class Fingerprints:
     """Content file -> digest of its text."""
 
 
-def fingerprints(site: Site, digest_of: Mapping[Path, str]) -> Fingerprints:
-    """Fingerprint every template page; ``digest_of`` maps content files to digests of their text."""
-    everything = _combine(sorted(digest_of.values()))
+CATALOGUE = ("articles_of", "appears_with", "members", "quotes", "moved", "roles", "ties", "events", "cited_quotes",
+             "shared", "summary_from", "summaries", "sides")
+"""The fields of the site model that pages made from all content may show, besides the pages' front matter."""
+
+
+def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Path, str]) -> Fingerprints:
+    """Fingerprint every template page; ``digest_of`` maps content files to digests of their text, ``front_of``
+    to digests of their front matter."""
+    everything = _catalogue(site, front_of)
     common = {"the builder": builder_digest(), "templates": theme_digest(site.config.templates_dir),
               "site.yaml": _combine([repr(site.config)]),
               "the number of pages": f"{len(site.articles)}/{len(site.people)}/{len(site.institutions)}"}
@@ -73,6 +83,14 @@ def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
     if files is None and set(old_files) != set(now.files):
         changed.append("the set of content files")
     return "changed: " + ", ".join(changed) if changed else "its inputs changed"
+
+
+def _catalogue(site: Site, front_of: Mapping[Path, str]) -> str:
+    """A digest of what pages made from all content show (see the module's docstring)."""
+    parts = [f"{path}\0{front_of[path]}" for path in sorted(front_of, key=str)]
+    parts += [f"{a.page.slug}\0{a.page.title}\0{a.page.summary}" for a in site.articles]
+    parts += [repr(getattr(site, name)) for name in CATALOGUE]
+    return _combine(parts)
 
 
 def _page_inputs(site: Site) -> tuple[dict[str, tuple[Path, ...]], dict[str, tuple[str, ...]]]:

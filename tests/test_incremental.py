@@ -115,6 +115,15 @@ def test_an_edit_renders_only_the_pages_that_depend_on_it(site: Path) -> None:
                    for url in rendered)
 
 
+def test_an_edit_that_no_index_shows_leaves_the_indexes_alone(site: Path, tmp_path: Path) -> None:
+    page = _article(site, "c.txt")
+    page.write_text(page.read_text() + "\nThe hearing lasted an hour.\n")
+    report = build(site)
+    assert f"articles/{page.stem}/" in report.reasons
+    assert not {"", "articles/", "people/", "timeline/", "connections/"} & set(report.reasons)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_nothing_changed_renders_nothing_and_writes_nothing(site: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
     report = build(site)
