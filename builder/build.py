@@ -117,10 +117,10 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
     site = build_site(config, content, reader.memo)
-    reader.save()
     before = live_generation(out, state).fingerprints
     files = _content_files(content)
     now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
+    reader.save()
     old = before.get("pages", {})
     stale = {url for url, fp in now.pages.items() if old.get(url) != fp}
     later = {url for url in stale if now.inputs[url] is None and url in old} if defer_indexes else set()
