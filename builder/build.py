@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
 from builder.content import Content, PageReader, load_content
 from builder.deps import explain, fingerprints
-from builder.errors import BuilderError, BuildFailed, Interrupted
+from builder.errors import BuilderError, BuildFailed
 from builder.feeds import base_url_warning
 from builder.ingest import (
     IngestPlan,
@@ -30,7 +30,7 @@ from builder.ingest import (
 )
 from builder.model import build_site
 from builder.output import check_output_dir, fill_standby, live_generation, refresh_search, write_site
-from builder.render import render_site, template_pages
+from builder.render import RenderedPage, render_pages, template_pages
 from builder.snapshot import load_last, save_last, take_snapshot
 from builder.urls import output_path
 
@@ -96,7 +96,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     keep the old search index until ``finish_search``; with ``defer_indexes`` the pages made from all content
     files (home, indexes, timeline...) keep their current output until the next build, unless they are new. The
     preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True,
-    rendering gives up (``Interrupted``) before anything is written."""
+    rendering gives up (``Interrupted``) and the output folder stays as it was."""
     started = time.perf_counter()
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
@@ -125,15 +125,12 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     stale = {url for url, fp in now.pages.items() if old.get(url) != fp}
     later = {url for url in stale if now.inputs[url] is None and url in old} if defer_indexes else set()
     stale -= later
-    pages = render_site(site, only=stale.__contains__, workers=workers, stop=stop)
-    if stop is not None and stop():
-        raise Interrupted("build")
     kinds = template_pages(site)
-    rendered = {p.path: p.data for p in pages}
+    counter = Counter(kinds.values())
+    pages = _counted(render_pages(site, only=stale.__contains__, workers=workers, stop=stop), kinds, counter)
     reused = [output_path(url) for url in kinds if url not in stale]
     record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files}
-    written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search)
-    counter = Counter(kinds.values()) + Counter(p.kind for p in pages if p.url not in kinds)
+    written = write_site(pages, reused, record, out, state, search=config.search, defer_search=defer_search)
     reasons = {url: explain(url, now, before) for url in sorted(stale)}
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
@@ -149,6 +146,15 @@ def finish_search(site_dir: Path, out_dir: Path | None = None, stop: Callable[[]
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
     return refresh_search(out, state_file(config.root, out), stop) is not None
+
+
+def _counted(pages: Iterable[RenderedPage], kinds: Mapping[str, str], counter: Counter[str]
+             ) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of each page as it is made, counting the files that are not template pages (assets...)."""
+    for page in pages:
+        if page.url not in kinds:
+            counter[page.kind] += 1
+        yield page.path, page.data
 
 
 def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,45 +89,55 @@ def live_generation(out_dir: Path, state_file: Path) -> Generation:
     return _load_state(state_file).get(str(out.stat().st_ino)) or Generation()
 
 
-def write_site(rendered: Mapping[str, bytes], reused: Iterable[str], fingerprints: Mapping[str, Any],
+def write_site(rendered: Iterable[tuple[str, bytes]], reused: Sequence[str], fingerprints: Mapping[str, Any],
                out_dir: Path, state_file: Path, search: bool, defer_search: bool = False,
                stop: Callable[[], bool] | None = None) -> WriteReport:
-    """Make the output folder hold exactly ``rendered`` plus the ``reused`` files of the current output, in one
-    atomic step. ``fingerprints`` are recorded for the next build. With ``defer_search``, changed pages keep the
-    current search index (marked stale) instead of waiting for Pagefind: the preview shows a page first and
-    indexes it a moment later. When ``stop`` returns True while Pagefind runs, it is stopped and ``Interrupted``
-    raised; the output folder is left as it was."""
+    """Make the output folder hold exactly the ``rendered`` files (path, bytes) plus the ``reused`` files of the
+    current output, in one atomic step. Rendered files go into the twin as they come, so a big site is never
+    held in memory whole. ``fingerprints`` are recorded for the next build. With ``defer_search``, changed pages
+    keep the current search index (marked stale) instead of waiting for Pagefind: the preview shows a page first
+    and indexes it a moment later. When ``stop`` returns True while Pagefind runs, it is stopped and
+    ``Interrupted`` raised; the output folder is left as it was, as it is by any error while the files come."""
     out = _prepare(out_dir)
     twin = standby_dir(out_dir)
     state = _load_state(state_file)
     live = state.get(str(out.stat().st_ino)) if out.is_dir() else None
-    target = _target(rendered, reused, live)
-    if live is not None and _holds(live, target, search, defer_search):
-        state[str(out.stat().st_ino)] = Generation(live.files, dict(fingerprints), live.search_stale)
-        _save_state(state_file, state)
-        return WriteReport(len(live.files), 0, 0, live.search_stale)
     known = _open_twin(twin, state)
     state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
     _save_state(state_file, state)
-    stale = False
     try:
-        written = _sync(twin, known, target, rendered, out)
+        target, written = _write_stream(twin, known, rendered)
+        target.update(_reused(reused, live))
+        written += _sync(twin, known, target, {}, out)
+        if live is not None and _holds(live, target, search, defer_search):
+            state[str(twin.stat().st_ino)] = Generation(dict(known), {}, True)
+            state[str(out.stat().st_ino)] = Generation(live.files, dict(fingerprints), live.search_stale)
+            _save_state(state_file, state)
+            return WriteReport(len(live.files), 0, 0, live.search_stale)
+        stale = False
         if search:
             added, stale = _sync_search(twin, known, target, out, live, defer_search, stop)
             written += added
         removed = _remove_stale(twin, known, target)
         twin.chmod(0o755)
     except OSError as exc:
+        _keep_twin_state(state_file, state, twin, known)
         raise OutputError(out_dir, None, f"cannot write the site ({exc.strerror}); check permissions and free "
                                          "space") from exc
-    except Interrupted:
-        state[str(twin.stat().st_ino)] = Generation(dict(known), dict(fingerprints), True)  # what it holds now
-        _save_state(state_file, state)
+    except BaseException:
+        _keep_twin_state(state_file, state, twin, known)
         raise
     state[str(twin.stat().st_ino)] = Generation(target, dict(fingerprints), stale)
     _save_state(state_file, state)
     _swap(twin, out)
     return WriteReport(len(target), written, removed, stale)
+
+
+def _keep_twin_state(state_file: Path, state: dict[str, Generation | None], twin: Path, known: dict[str, str]) -> None:
+    """Record what the twin holds after a failed or interrupted write (files being written are not in ``known``),
+    so the next build need not write it all again."""
+    state[str(twin.stat().st_ino)] = Generation(dict(known), {}, True)
+    _save_state(state_file, state)
 
 
 def refresh_search(out_dir: Path, state_file: Path, stop: Callable[[], bool] | None = None
@@ -214,13 +224,35 @@ def _open_twin(twin: Path, state: dict[str, Generation | None]) -> dict[str, str
     return {}
 
 
-def _target(rendered: Mapping[str, bytes], reused: Iterable[str], live: Generation | None) -> dict[str, str]:
-    target = {path: _digest(data) for path, data in rendered.items()}
-    for path in reused:
-        if live is None or path not in live.files:
-            raise ValueError(f"{path} cannot be reused: the output does not hold it")
-        target[path] = live.files[path]
-    return target
+def _write_stream(twin: Path, known: dict[str, str], rendered: Iterable[tuple[str, bytes]]
+                  ) -> tuple[dict[str, str], int]:
+    """Write each rendered file into the twin unless it holds those bytes already; the digest of every file and
+    how many were written."""
+    target: dict[str, str] = {}
+    written = 0
+    folders: set[Path] = set()
+    for path, data in rendered:
+        target[path] = _digest(data)
+        if known.get(path) == target[path]:
+            continue
+        destination = twin / path
+        if destination.parent not in folders:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(destination.parent)
+        known.pop(path, None)  # unknown while it is written
+        destination.write_bytes(data)
+        known[path] = target[path]
+        written += 1
+    return target, written
+
+
+def _reused(reused: Sequence[str], live: Generation | None) -> dict[str, str]:
+    """The digests of files kept from the current output."""
+    files = live.files if live is not None else {}
+    missing = [path for path in reused if path not in files]
+    if missing:
+        raise ValueError(f"{missing[0]} cannot be reused: the output does not hold it")
+    return {path: files[path] for path in reused}
 
 
 def _sync(twin: Path, known: dict[str, str], target: dict[str, str], rendered: Mapping[str, bytes],
@@ -232,6 +264,7 @@ def _sync(twin: Path, known: dict[str, str], target: dict[str, str], rendered: M
             continue
         destination = twin / path
         destination.parent.mkdir(parents=True, exist_ok=True)
+        known.pop(path, None)  # unknown while it is written
         if path in rendered:
             destination.write_bytes(rendered[path])
         else:

@@ -87,9 +87,10 @@ def emphasise(sentence: str, words: str) -> Markup:
     return Markup(f"{escape(before)}<strong>{escape(found)}</strong>{escape(after)}")
 
 
-def render_site(site: Site, only: Callable[[str], bool] | None = None, workers: int = 1,
-                stop: Callable[[], bool] | None = None) -> list[RenderedPage]:
-    """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, by path.
+def render_pages(site: Site, only: Callable[[str], bool] | None = None, workers: int = 1,
+                 stop: Callable[[], bool] | None = None) -> Iterator[RenderedPage]:
+    """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, one at a
+    time as they are made (so a big site need not be held in memory).
 
     With ``only``, template pages whose URL it rejects are left out (they have not changed since the last build);
     the other files are cheap and always made. With ``workers`` > 1, many pages are rendered in that many
@@ -99,12 +100,13 @@ def render_site(site: Site, only: Callable[[str], bool] | None = None, workers: 
     assets = asset_files(site.config.templates_dir)
     specs = list(_page_specs(site))
     chosen = [spec for spec in specs if only is None or only(spec[0])]
-    pages = _render_in_processes(site, chosen, assets, workers) if _worth_forking(len(chosen), workers) else \
-        _render_specs(site, chosen, assets, stop)
-    pages += [RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items()]
-    pages += list(_machine_files(site, [url for url, kind, *_ in specs if kind != "404"]))
-    pages += list(_redirects(site))
-    return sorted(pages, key=lambda p: p.path)
+    if _worth_forking(len(chosen), workers):
+        yield from _render_in_processes(site, chosen, assets, workers)
+    else:
+        yield from _render_specs(site, chosen, assets, stop)
+    yield from (RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items())
+    yield from _machine_files(site, [url for url, kind, *_ in specs if kind != "404"])
+    yield from _redirects(site)
 
 
 _PER_PROCESS = 400
@@ -116,14 +118,12 @@ def _worth_forking(count: int, workers: int) -> bool:
 
 
 def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
-                  stop: Callable[[], bool] | None = None) -> list[RenderedPage]:
+                  stop: Callable[[], bool] | None = None) -> Iterator[RenderedPage]:
     env = make_environment(site.config.templates_dir)
-    pages = []
     for spec in specs:
         if stop is not None and stop():
             raise Interrupted("rendering")
-        pages.append(_render(env, site, assets, *spec))
-    return pages
+        yield _render(env, site, assets, *spec)
 
 
 _FORKED: tuple[Site, list[tuple[str, str, str, Context]], dict[str, bytes]] | None = None
@@ -131,13 +131,14 @@ _FORKED: tuple[Site, list[tuple[str, str, str, Context]], dict[str, bytes]] | No
 
 
 def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
-                         workers: int) -> list[RenderedPage]:
+                         workers: int) -> Iterator[RenderedPage]:
     global _FORKED
     _FORKED = (site, specs, assets)
     chunks = [range(start, min(start + _PER_PROCESS, len(specs))) for start in range(0, len(specs), _PER_PROCESS)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [page for chunk in pool.imap(_render_chunk, chunks) for page in chunk]
+            for chunk in pool.imap(_render_chunk, chunks):
+                yield from chunk
     finally:
         _FORKED = None
 
@@ -145,7 +146,7 @@ def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]],
 def _render_chunk(indices: range) -> list[RenderedPage]:
     assert _FORKED is not None
     site, specs, assets = _FORKED
-    return _render_specs(site, [specs[i] for i in indices], assets)
+    return list(_render_specs(site, [specs[i] for i in indices], assets))
 
 
 def template_pages(site: Site) -> dict[str, str]:

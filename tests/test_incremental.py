@@ -216,6 +216,24 @@ def test_an_interrupted_build_writes_nothing(site: Path, tmp_path: Path) -> None
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+def test_a_template_error_half_way_leaves_the_output_as_it_was(site: Path, tmp_path: Path) -> None:
+    """Pages are written into the twin as they are rendered; a failure after some of them changes nothing that
+    is served, and the next good build is right."""
+    _change_template(site)
+    build(site)
+    before = _tree(site / "output")
+    entity = site / "templates/entity.html"
+    good = entity.read_text()
+    entity.write_text(good.replace("{% block main %}", "{% block main %}{{ nothing.here }}", 1))
+    _edit_text(site)
+    with pytest.raises(BuilderError):
+        build(site)
+    assert _tree(site / "output") == before
+    entity.write_text(good)
+    build(site)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_an_interrupted_search_index_leaves_the_output_as_it_was(site: Path, tmp_path: Path) -> None:
     _edit_text(site)
     build(site, defer_search=True)
