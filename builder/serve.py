@@ -109,13 +109,7 @@ def run_build(site_dir: Path, out_dir: Path, first: bool = True) -> Outcome:
 def run_rest(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> Outcome | None:
     """The second build after a change: the pages the first left for later; None when ``stop`` interrupted it
     (a new change came in: it is built first, and the rest again after it)."""
-    def work() -> BuildReport | None:
-        try:
-            return build(site_dir, out_dir, defer_search=True, stop=stop)
-        except Interrupted:
-            return None
-
-    report, problems = _attempt(work, site_dir)
+    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True, stop=stop), site_dir)
     return Outcome(report, problems) if report is not None or problems else None
 
 
@@ -123,10 +117,7 @@ def run_search(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> tuple
     """Index the pages of the last build for search: the problems if that failed (none: it worked), or None when
     ``stop`` asked it to give up (a new change came in first)."""
     def work() -> bool:
-        try:
-            finish_search(site_dir, out_dir, stop)
-        except Interrupted:
-            return False
+        finish_search(site_dir, out_dir, stop)
         return True
 
     finished, problems = _attempt(work, site_dir)
@@ -141,9 +132,12 @@ def run_prepare(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> bool
 
 
 def _attempt(work: Callable[[], T], site_dir: Path) -> tuple[T | None, tuple[str, ...]]:
-    """What ``work`` returned, or the problems that stopped it (``path:line: message``)."""
+    """What ``work`` returned, or the problems that stopped it (``path:line: message``), or neither when it was
+    interrupted."""
     try:
         return work(), ()
+    except Interrupted:  # given up because a change came in: neither a result nor a problem
+        return None, ()
     except BuildFailed as failed:
         return None, tuple(describe(p, site_dir) for p in failed.problems)
     except BuilderError as exc:
