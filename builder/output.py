@@ -134,8 +134,8 @@ def write_site(rendered: Iterable[tuple[str, bytes]], reused: Sequence[str], fin
 
 
 def _keep_twin_state(state_file: Path, state: dict[str, Generation | None], twin: Path, known: dict[str, str]) -> None:
-    """Record what the twin holds after a failed or interrupted write (files being written are not in ``known``),
-    so the next build need not write it all again."""
+    """Record what the twin holds now, ``known`` (a file being written is not in it), after a failed, interrupted
+    or partial write, so the next build need not write it all again."""
     state[str(twin.stat().st_ino)] = Generation(dict(known), {}, True)
     _save_state(state_file, state)
 
@@ -180,8 +180,7 @@ def fill_standby(out_dir: Path, state_file: Path, stop: Callable[[], bool] | Non
         raise OutputError(twin, None, f"cannot copy the site ({exc.strerror}); check permissions and free "
                                       "space") from exc
     finally:
-        state[str(twin.stat().st_ino)] = Generation(dict(known), live.fingerprints, live.search_stale)
-        _save_state(state_file, state)
+        _keep_twin_state(state_file, state, twin, known)
     return complete
 
 
@@ -230,19 +229,9 @@ def _write_stream(twin: Path, known: dict[str, str], rendered: Iterable[tuple[st
     how many were written."""
     target: dict[str, str] = {}
     written = 0
-    folders: set[Path] = set()
     for path, data in rendered:
         target[path] = _digest(data)
-        if known.get(path) == target[path]:
-            continue
-        destination = twin / path
-        if destination.parent not in folders:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(destination.parent)
-        known.pop(path, None)  # unknown while it is written
-        destination.write_bytes(data)
-        known[path] = target[path]
-        written += 1
+        written += _sync(twin, known, {path: target[path]}, {path: data}, twin)
     return target, written
 
 
