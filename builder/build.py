@@ -98,10 +98,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True,
     rendering gives up (``Interrupted``) and the output folder stays as it was."""
     started = time.perf_counter()
-    config = load_config(site_dir)
-    out = out_dir if out_dir is not None else config.root / "output"
+    config, out, state = _site_and_output(site_dir, out_dir)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
-    state = state_file(config.root, out)
     snapshot = take_snapshot(config, out)
     last = load_last(state.with_suffix(".last.json"))
     if last is not None and last[0] == snapshot and last[1].get("complete", False):
@@ -143,9 +141,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
 def finish_search(site_dir: Path, out_dir: Path | None = None, stop: Callable[[], bool] | None = None) -> bool:
     """Index the pages of a build whose search index was deferred; False when there was nothing to do. When
     ``stop`` returns True before it is done, it gives up (``Interrupted``) and leaves the output as it was."""
-    config = load_config(site_dir)
-    out = out_dir if out_dir is not None else config.root / "output"
-    return refresh_search(out, state_file(config.root, out), stop) is not None
+    _, out, state = _site_and_output(site_dir, out_dir)
+    return refresh_search(out, state, stop) is not None
 
 
 def _counted(pages: Iterable[RenderedPage], kinds: Mapping[str, str], counter: Counter[str]
@@ -168,9 +165,15 @@ def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildRe
 def prepare_next(site_dir: Path, out_dir: Path | None = None, stop: Callable[[], bool] | None = None) -> bool:
     """Copy the output folder into its twin, so that the next build writes only the files that change; True
     when done, False when ``stop`` interrupted it (what was copied is kept)."""
+    _, out, state = _site_and_output(site_dir, out_dir)
+    return fill_standby(out, state, stop)
+
+
+def _site_and_output(site_dir: Path, out_dir: Path | None) -> tuple[SiteConfig, Path, Path]:
+    """The site's settings, its output folder (default: ``<site>/output``) and that folder's state file."""
     config = load_config(site_dir)
     out = out_dir if out_dir is not None else config.root / "output"
-    return fill_standby(out, state_file(config.root, out), stop)
+    return config, out, state_file(config.root, out)
 
 
 def state_file(site_root: Path, out: Path) -> Path:
