@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from builder.content import (
 )
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.extract import Entity, Extraction, extract_entities
+from builder.extract.occurrences import has_name
 from builder.seeds import Seed
 from builder.sentences import split_sentences
 
@@ -132,7 +132,7 @@ def _list_added(article: Draft, seed: Seed, added: Mapping[str, dict[str, Any]])
     for path, meta in sorted(added.items()):
         section, slug = path[:-3].split("/", 1)
         names = [n for n in (meta.get("name"), *(meta.get("aliases") or ())) if isinstance(n, str) and n.strip()]
-        if slug not in article.meta[section] and any(_names(text, n.strip()) for n in names):
+        if slug not in article.meta[section] and any(has_name(text, n.strip(), joiners="_") for n in names):
             article.meta[section].append(slug)
 
 
@@ -205,7 +205,7 @@ def _add_affiliations(people: tuple[Entity, ...], institutions: tuple[Entity, ..
             names = [n for n in (institution.name, *institution.aliases) if len(n) > 3]
             slug = keys.get(id(institution), "/").split("/", 1)[1]
             roles = " ".join(r.text for r in person.roles)
-            if slug and slug not in meta["affiliations"] and any(_names(roles, n) for n in names):
+            if slug and slug not in meta["affiliations"] and any(has_name(roles, n, joiners="_") for n in names):
                 meta["affiliations"] = sorted([*meta["affiliations"], slug])
 
 
@@ -245,10 +245,6 @@ def _first_of_each(items: list[dict[str, Any]], fields: tuple[str, ...]) -> list
     for item in items:
         first.setdefault(tuple(item[f] for f in fields), item)
     return list(first.values())
-
-
-def _names(text: str, name: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 class _EntityIndex:
