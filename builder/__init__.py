@@ -2,8 +2,9 @@
 
 Stages, in the one direction data flows (a module may import only modules above it)::
 
+    version     the builder's version and a digest of its own code (every cache is keyed by it)
     errors      BuilderError and its kinds, each with path:line
-    config      site.yaml -> SiteConfig
+    config      site.yaml -> SiteConfig; where the site's folders and the shipped theme are
     sentences   text -> sentence spans
     seeds       seeds/*.txt|md -> Seed
     extract     Seed paragraphs -> people and institutions, roles, quotes
@@ -19,17 +20,35 @@ Stages, in the one direction data flows (a module may import only modules above 
     deps        Site -> fingerprint of each page's inputs (what to render again)
     output      pages -> output folder with its search index, changed files only, swapped in whole
     snapshot    stamps of every input: skip what nothing changed
-    build       the pipeline, one stage per line
+    pipeline    the whole build, one stage per line
     watch       source folders -> batches of changed paths
     serve       preview: rebuild on change, update the open tabs, show errors over the page
     cli         the command line
+
+The names below load their stage when first used, so that importing one light stage (as the command line does
+to find a build with nothing to do) does not load them all.
 """
 
-from builder.build import BuildReport, build, ingest
-from builder.config import SiteConfig, load_config
-from builder.errors import BuilderError, BuildFailed
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from builder.version import __version__
+
+if TYPE_CHECKING:
+    from builder.config import SiteConfig, load_config
+    from builder.errors import BuilderError, BuildFailed
+    from builder.pipeline import BuildReport, build, ingest
+
+_HOMES = {"BuildReport": "pipeline", "build": "pipeline", "ingest": "pipeline", "SiteConfig": "config",
+          "load_config": "config", "BuilderError": "errors", "BuildFailed": "errors"}
 
 __all__ = ["BuildFailed", "BuildReport", "BuilderError", "SiteConfig", "__version__", "build", "ingest",
            "load_config"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'builder' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"builder.{_HOMES[name]}"), name)

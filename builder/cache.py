@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import hashlib
 import json
 import os
 import typing
@@ -21,19 +19,9 @@ from typing import Any
 from builder.errors import BuilderError, SeedError, raise_all
 from builder.extract import Extraction, extract_entities
 from builder.seeds import Seed, list_seed_files, parse_seed, read_seed_text
+from builder.version import builder_digest
 
-_BUILDER_DIR = Path(__file__).resolve().parent
 CACHE_NAME = Path(".builder") / "cache" / "seeds.json"
-
-
-@functools.cache
-def builder_digest() -> str:
-    """A digest of the builder's own code and data: a new version of the builder starts every cache afresh."""
-    digest = hashlib.sha1()
-    for path in sorted(p for p in _BUILDER_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".txt")):
-        digest.update(str(path.relative_to(_BUILDER_DIR)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 class SeedCache:

@@ -1,17 +1,22 @@
-"""Command line: ``builder build | ingest | serve``. A user's mistake prints one line per problem and exits 1."""
+"""Command line: ``builder build | ingest | serve``. A user's mistake prints one line per problem and exits 1.
+
+Each command loads the stages it needs when it runs, so that ``--help`` and a build with nothing to do answer
+at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from builder import __version__
-from builder.build import build, ingest
 from builder.config import load_config
 from builder.errors import BuilderError, BuildFailed
+from builder.snapshot import check_inputs, report_line
+from builder.version import __version__
 
 DESCRIPTION = """\
 Turn news articles into a cross-linked static site about the people and institutions in them.
@@ -99,14 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.verb == "build":
-        report = build(args.site, args.out, strict=args.strict, workers=max(1, args.jobs))
-        if args.explain:
-            for url, reason in report.reasons.items():
-                print(f"rendered {url or './'}: {reason}")
-        for warning in report.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        print(report.summary())
+        _build(args)
     elif args.verb == "ingest":
+        from builder.pipeline import ingest
+
         plan = ingest(load_config(args.site), dry_run=args.dry_run)
         for step in plan.steps:
             if step.action != "unchanged" or args.verbose:
@@ -117,8 +118,31 @@ def _run(args: argparse.Namespace) -> int:
         from builder.serve import serve
 
         config = load_config(args.site)
-        serve(config.root, args.out or config.root / "output", args.host, args.port)
+        serve(config.root, args.out or config.output_dir, args.host, args.port)
     return 0
+
+
+def _build(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    config = load_config(args.site)
+    check = check_inputs(config, args.out or config.output_dir)
+    if check.unchanged and not (args.strict or args.explain):  # answer before the rest of the builder loads
+        _print_warnings(check.summary["warnings"])
+        print(report_line(check.summary["pages"], 0, 0, 0, time.perf_counter() - started, {}))
+        return
+    from builder.pipeline import build
+
+    report = build(args.site, args.out, strict=args.strict, workers=max(1, args.jobs))
+    if args.explain:
+        for url, reason in report.reasons.items():
+            print(f"rendered {url or './'}: {reason}")
+    _print_warnings(report.warnings)
+    print(report.summary())
+
+
+def _print_warnings(warnings: Iterable[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,11 @@ class SiteConfig:
         """The site's own templates, used instead of the shipped theme when present."""
         return self.root / "templates"
 
+    @property
+    def output_dir(self) -> Path:
+        """Where the site is written unless told otherwise (``--out``)."""
+        return self.root / "output"
+
 
 _FIELDS: dict[str, tuple[type, Any]] = {
     "title": (str, "Explainer"),
@@ -62,6 +68,16 @@ _FIELDS: dict[str, tuple[type, Any]] = {
     "intro": (str, ""),
     "search": (bool, True),
 }
+
+
+def theme_dir() -> Path:
+    """The templates shipped with the builder."""
+    return Path(str(resources.files("builder.theme")))
+
+
+def template_dirs(site_templates: Path) -> list[Path]:
+    """The site's own templates first, then the shipped theme."""
+    return [d for d in (site_templates, theme_dir()) if d.is_dir()]
 
 
 def load_config(site_dir: Path) -> SiteConfig:

@@ -22,9 +22,9 @@ import frontmatter
 import yaml
 from slugify import slugify
 
-from builder.cache import builder_digest
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.extract.ties import TIE_KINDS
+from builder.version import builder_digest
 
 Section = Literal["articles", "people", "institutions"]
 SECTIONS: tuple[Section, ...] = ("articles", "people", "institutions")

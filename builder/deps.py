@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from builder import urls
-from builder.cache import builder_digest
+from builder.config import template_dirs
 from builder.model import Site
-from builder.render import mention_pages, template_dirs, template_pages
+from builder.render import mention_pages, template_pages
+from builder.version import builder_digest
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ import multiprocessing
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from builder import feeds, graph, markdown, urls
+from builder.config import template_dirs
 from builder.errors import Interrupted, TemplateError
 from builder.model import Article, Citation, Entity, Mention, NameIndex, Site
 from builder.sentences import split_sentences
@@ -45,16 +45,6 @@ class RenderedPage:
     def path(self) -> str:
         """Where the file goes inside the output folder."""
         return urls.output_path(self.url)
-
-
-def theme_dir() -> Path:
-    """The templates shipped with the builder."""
-    return Path(str(resources.files("builder.theme")))
-
-
-def template_dirs(site_templates: Path) -> list[Path]:
-    """The site's own templates first, then the shipped theme."""
-    return [d for d in (site_templates, theme_dir()) if d.is_dir()]
 
 
 def make_environment(site_templates: Path) -> jinja2.Environment:

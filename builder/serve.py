@@ -32,10 +32,9 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import ioloop, web
 
-from builder.build import BuildReport, build, finish_search, prepare_next
-from builder.config import CONFIG_NAME
+from builder.config import CONFIG_NAME, theme_dir
 from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError
-from builder.render import theme_dir
+from builder.pipeline import BuildReport, build, finish_search, prepare_next
 from builder.watch import Trigger, Watcher
 
 T = TypeVar("T")

@@ -2,48 +2,92 @@
 
 A build that finds the same snapshot as the last successful one, with the output folder it left, has nothing
 to do; one whose seeds, list of content files and builder are unchanged need not ingest (an edit to a content
-page only matters to rendering).
+page only matters to rendering). This module imports only the light stages: a build with nothing to do answers
+before the rest of the builder is loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder.cache import builder_digest
-from builder.config import CONFIG_NAME, SiteConfig
-from builder.content import SECTIONS, list_pages
-from builder.render import template_dirs
-from builder.seeds import list_seed_files
+from builder.config import CONFIG_NAME, SiteConfig, template_dirs
+from builder.version import builder_digest
+
+Stamp = list[int] | None
+"""Modification time in ns and size of a file; None when it cannot be read (a broken link)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Stamps (modification time in ns, size) of a site's inputs."""
+    """Stamps of a site's inputs. A folder is stamped whole (every file not hidden), a little more than the
+    builder reads: a stray file makes a build look, never skip one that was needed."""
 
-    seeds: dict[str, list[int]]
+    seeds: dict[str, Stamp]
     """Seed file -> stamp."""
-    content: dict[str, list[int]]
-    """Content page -> stamp."""
+    content: dict[str, Stamp]
+    """Content file -> stamp."""
     rest: dict[str, Any]
     """site.yaml, templates and assets, the builder's own code, and the output folder (inode)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The inputs now, against what the last build into the same output folder recorded."""
+
+    now: Snapshot
+    last: Snapshot | None
+    """None when no build into this output folder succeeded yet (or its record is unreadable)."""
+    summary: dict[str, Any]
+    """What the last build reported: files per kind, warnings, and whether it left work for later."""
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing to do: no input changed and the last build finished everything."""
+        return self.last == self.now and self.summary.get("complete", False)
+
+    @property
+    def must_ingest(self) -> bool:
+        """Seeds, the list of content files or the builder changed (a new extractor may find more)."""
+        return (self.last is None or self.last.seeds != self.now.seeds
+                or set(self.last.content) != set(self.now.content)
+                or self.last.rest["builder"] != self.now.rest["builder"])
+
+
+def check_inputs(config: SiteConfig, out: Path) -> Check:
+    """Stamp the inputs and read the record of the last build into ``out``."""
+    now = take_snapshot(config, out)
+    last, summary = load_last(last_build_file(config.root, out)) or (None, {})
+    return Check(now, last, summary)
+
+
 def take_snapshot(config: SiteConfig, out: Path, content_only: Snapshot | None = None) -> Snapshot:
     """Stamp every input; with ``content_only``, take seeds and templates from it and stamp only content/."""
-    content = {str(p): _stamp(p) for s in SECTIONS for p in list_pages(config.content_dir / s)}
+    content = _stamps(str(config.content_dir), deep=True)
     if content_only is not None:
         return Snapshot(content_only.seeds, content, {**content_only.rest, "output": _inode(out)})
-    seeds = {str(p): _stamp(p) for p in list_seed_files(config.seeds_dir)}
-    templates = {str(p): _stamp(p) for d in template_dirs(config.templates_dir) for p in sorted(d.rglob("*"))
-                 if p.is_file() and "__pycache__" not in p.parts}
-    config_file = config.root / CONFIG_NAME
-    rest = {"site.yaml": _stamp(config_file) if config_file.exists() else None, "templates": templates,
+    seeds = _stamps(str(config.seeds_dir), deep=False)
+    templates = {path: stamp for folder in template_dirs(config.templates_dir)
+                 for path, stamp in _stamps(str(folder), deep=True).items()}
+    rest = {"site.yaml": _stamp(str(config.root / CONFIG_NAME)), "templates": templates,
             "builder": builder_digest(), "output": _inode(out)}
     return Snapshot(seeds, content, rest)
+
+
+def state_file(site_root: Path, out: Path) -> Path:
+    """Where the build records what each output folder holds (one file per output folder)."""
+    name = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:12]
+    return site_root / ".builder" / "cache" / f"output-{name}.json"
+
+
+def last_build_file(site_root: Path, out: Path) -> Path:
+    """Where the build records the snapshot and summary of its last success into ``out``."""
+    return state_file(site_root, out).with_suffix(".last.json")
 
 
 def load_last(path: Path) -> tuple[Snapshot, dict[str, Any]] | None:
@@ -64,8 +108,41 @@ def save_last(path: Path, snapshot: Snapshot, summary: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
-def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
+def report_line(pages: Mapping[str, int], rendered: int, deferred: int, written: int, seconds: float,
+                changes: Mapping[str, int]) -> str:
+    """The one line a build prints: what ingest changed, the site's files by kind, what was rendered."""
+    later = f" ({deferred} more next)" if deferred else ""
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(pages.items()))
+    done = [f"{changes[a]} {w}" for a, w in (("create", "created"), ("update", "updated"), ("remove", "removed"))
+            if changes.get(a)]
+    ingest = f"content: {', '.join(done)}; " if done else ""
+    return (f"{ingest}site: {sum(pages.values())} files ({kinds}); rendered {rendered}{later}, {written} changed, "
+            f"in {seconds:.2f} s")
+
+
+def _stamps(folder: str, deep: bool) -> dict[str, Stamp]:
+    """Stamp of each file in ``folder`` (and, when ``deep``, its subfolders), hidden names and caches aside."""
+    stamps: dict[str, Stamp] = {}
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return stamps
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            if deep:
+                stamps |= _stamps(entry.path, deep)
+        else:
+            stamps[entry.path] = _stamp(entry.path)
+    return stamps
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
     return [stat.st_mtime_ns, stat.st_size]
 
 

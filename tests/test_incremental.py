@@ -4,15 +4,17 @@ and only the pages whose inputs changed are rendered again."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from builder import build
-from builder.build import finish_search, prepare_next
 from builder.cli import main
 from builder.errors import BuilderError, Interrupted
+from builder.pipeline import finish_search, prepare_next
 
 SEEDS = {
     "a.txt": " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the Port Authority "
@@ -129,6 +131,23 @@ def test_nothing_changed_renders_nothing_and_writes_nothing(site: Path) -> None:
     report = build(site)
     assert report.rendered == 0 and report.written == 0
     assert {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()} == before
+
+
+def test_the_command_line_answers_a_build_with_nothing_to_do_without_loading_the_pipeline(site: Path) -> None:
+    """The check that nothing changed runs before the stages load; it prints what the last build printed."""
+    (site / "site.yaml").write_text("title: Incremental\ncolour: red\n")
+    first = subprocess.run([sys.executable, "-m", "builder", "build", "--site", str(site)], capture_output=True,
+                           text=True, check=True)
+    script = ("import sys; from builder.cli import main; code = main(['build', '--site', sys.argv[1]]); "
+              "print('loaded' if 'builder.pipeline' in sys.modules else 'not loaded')")
+    again = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines()[-1] == "not loaded"
+    assert again.stderr == first.stderr and "site.yaml:2: unknown setting" in again.stderr
+    assert again.stdout.split("; rendered")[0] == first.stdout.split("; rendered")[0]
+    assert "rendered 0, 0 changed" in again.stdout
+    (site / "seeds" / "c.txt").write_text(SEEDS["c.txt"] + "\nReis spoke to reporters.\n")
+    changed = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True)
+    assert changed.stdout.splitlines()[-1] == "loaded" and "content: 2 updated" in changed.stdout
 
 
 def test_a_new_builder_ingests_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

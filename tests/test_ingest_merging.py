@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from builder.build import ingest
 from builder.config import load_config
+from builder.pipeline import ingest
 
 Write = Callable[[str, str], Path]
 

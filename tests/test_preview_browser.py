@@ -141,7 +141,7 @@ def test_a_page_opened_while_the_build_is_broken_shows_the_overlay(browser: play
 
 def test_a_stylesheet_change_refreshes_the_styles_without_a_reload(tab: playwright_api.Page,
                                                                    preview: Preview) -> None:
-    from builder.render import theme_dir
+    from builder.config import theme_dir
 
     tab.evaluate("window.stillTheSamePage = true")
     sheet = preview.site / "templates/assets/style.css"

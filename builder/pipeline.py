@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -31,7 +30,7 @@ from builder.ingest import (
 from builder.model import build_site
 from builder.output import check_output_dir, fill_standby, live_generation, refresh_search, write_site
 from builder.render import RenderedPage, render_pages, template_pages
-from builder.snapshot import load_last, save_last, take_snapshot
+from builder.snapshot import check_inputs, last_build_file, report_line, save_last, state_file, take_snapshot
 from builder.urls import output_path
 
 
@@ -60,15 +59,8 @@ class BuildReport:
 
     def summary(self) -> str:
         """One line: what changed and how long it took."""
-        later = f" ({self.deferred} more next)" if self.deferred else ""
-        total = sum(self.pages.values())
-        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.pages.items()))
-        counts = self.ingest.counts()
-        changes = [f"{counts[a]} {w}" for a, w in (("create", "created"), ("update", "updated"),
-                                                   ("remove", "removed")) if counts.get(a)]
-        ingest = f"content: {', '.join(changes)}; " if changes else ""
-        return (f"{ingest}site: {total} files ({kinds}); rendered {self.rendered}{later}, {self.written} changed, "
-                f"in {self.seconds:.2f} s")
+        return report_line(self.pages, self.rendered, self.deferred, self.written, self.seconds,
+                           self.ingest.counts())
 
 
 def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None) -> IngestPlan:
@@ -99,15 +91,12 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     rendering gives up (``Interrupted``) and the output folder stays as it was."""
     started = time.perf_counter()
     config, out, state = _site_and_output(site_dir, out_dir)
+    check = check_inputs(config, out)
+    if check.unchanged:
+        return _unchanged(check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
-    snapshot = take_snapshot(config, out)
-    last = load_last(state.with_suffix(".last.json"))
-    if last is not None and last[0] == snapshot and last[1].get("complete", False):
-        return _unchanged(last[1], strict, time.perf_counter() - started)
     reader = PageReader(state.parent / "pages.json")
-    must_ingest = (last is None or last[0].seeds != snapshot.seeds or set(last[0].content) != set(snapshot.content)
-                   or last[0].rest["builder"] != snapshot.rest["builder"])  # a new extractor may find more
-    plan = ingest(config, reader=reader) if must_ingest else IngestPlan(())
+    plan = ingest(config, reader=reader) if check.must_ingest else IngestPlan(())
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
     content = load_content(config.content_dir, reader)
@@ -132,7 +121,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     reasons = {url: explain(url, now, before) for url in sorted(stale)}
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
-    save_last(state.with_suffix(".last.json"), take_snapshot(config, out, content_only=snapshot),
+    save_last(last_build_file(config.root, out), take_snapshot(config, out, content_only=check.now),
               {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later))
@@ -172,14 +161,8 @@ def prepare_next(site_dir: Path, out_dir: Path | None = None, stop: Callable[[],
 def _site_and_output(site_dir: Path, out_dir: Path | None) -> tuple[SiteConfig, Path, Path]:
     """The site's settings, its output folder (default: ``<site>/output``) and that folder's state file."""
     config = load_config(site_dir)
-    out = out_dir if out_dir is not None else config.root / "output"
+    out = out_dir if out_dir is not None else config.output_dir
     return config, out, state_file(config.root, out)
-
-
-def state_file(site_root: Path, out: Path) -> Path:
-    """Where the build records what each output folder holds (one file per output folder)."""
-    name = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:12]
-    return site_root / ".builder" / "cache" / f"output-{name}.json"
 
 
 def _content_files(content: Content) -> list[Path]:
