@@ -77,7 +77,7 @@ class Graph:
 
 def neighbours(site: Site, key: str, limit: int = 12) -> list[str]:
     """The entities closest to one: those it has typed ties with, then those it shares most articles with."""
-    tied = [t.target if t.source == key else t.source for t in site.ties.get(key, ())]
+    tied = [s.tie.target if s.tie.source == key else s.tie.source for s in site.stated.get(key, ())]
     return list(dict.fromkeys([*tied, *site.appears_with.get(key, ())]))[:limit]
 
 
@@ -87,7 +87,7 @@ def entity_graph(site: Site, key: str, limit: int = 12) -> Graph:
     around = neighbours(site, key, limit)
     nodes = [Node(key, site.entities[key].page.name, width / 2, height / 2, "below", central=True)]
     nodes += _circle(site, around, width / 2, height / 2, min(width * 0.36, height * 0.36), "below")
-    ties = [t for t in site.ties.get(key, ()) if {t.source, t.target} <= set(around) | {key}]
+    ties = [s.tie for s in site.stated.get(key, ()) if {s.tie.source, s.tie.target} <= set(around) | {key}]
     tied = {t.source if t.target == key else t.target for t in ties}
     edges = _tie_edges(site, ties) + [_shared_edge(site, key, other) for other in around if other not in tied]
     return Graph(width, height, tuple(nodes), tuple(edges))

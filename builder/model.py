@@ -87,6 +87,16 @@ class Tie:
 
 
 @dataclass(frozen=True, slots=True)
+class StatedTie:
+    """One tie between two entities (type, source, target), however many articles state it."""
+
+    tie: Tie
+    """The tie, cited from the newest article that states it."""
+    articles: int
+    """How many articles state it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A quotation, with the sentence it starts in."""
 
@@ -158,6 +168,8 @@ class Site:
     """Entity key -> its roles, each with its sentence (the front matter's ``role`` alone when none is cited)."""
     ties: Mapping[str, tuple[Tie, ...]]
     """Entity key -> the typed ties from or to it, in article order."""
+    stated: Mapping[str, tuple[StatedTie, ...]]
+    """Entity key -> each distinct tie from or to it once, in the order ``ties`` first has it."""
     events: Mapping[str, tuple[Tie, ...]]
     """Article slug -> the typed ties it states (the site's timeline)."""
     cited_quotes: Mapping[str, tuple[Quote, ...]]
@@ -221,6 +233,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
         by_slug=by_slug,
         roles=MappingProxyType({e.key: _roles(e, cite) for e in content.entities}),
         ties=_group((key, t) for t in ties for key in (t.source, t.target)),
+        stated=_group((key, s) for s in _stated(ties, articles) for key in (s.tie.source, s.tie.target)),
         events=_group((t.citation.article, t) for t in ties),
         cited_quotes=_group((q.speaker, Quote(q.text, cite.quote(slug, q))) for slug, a in by_slug.items()
                             for q in a.page.quotes),
@@ -295,6 +308,16 @@ def _ties(pages: Iterable[EntityPage], moved: Mapping[str, str], cite: _Citer) -
     return list(dict.fromkeys(
         Tie(t.type, page.key, moved.get(t.target, t.target), cite.sentence(t.article, t.paragraph, t.sentence))
         for page in pages for t in page.ties))
+
+
+def _stated(ties: Iterable[Tie], articles: tuple[Article, ...]) -> list[StatedTie]:
+    """Each distinct tie once, cited from the newest article that states it."""
+    age = {a.page.slug: index for index, a in enumerate(articles)}
+    same: dict[tuple[str, str, str], list[Tie]] = {}
+    for tie in ties:
+        same.setdefault((tie.type, tie.source, tie.target), []).append(tie)
+    return [StatedTie(min(group, key=lambda t: age[t.citation.article]), len({t.citation.article for t in group}))
+            for group in same.values()]
 
 
 def _summary_mentions(mentions: Iterable[Mention], articles: Mapping[str, Article]) -> dict[str, Mention]:

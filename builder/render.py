@@ -196,12 +196,16 @@ def _entity_context(site: Site, url: str, entity: Entity) -> dict[str, Any]:
 
 
 def _mentions_context(site: Site, entity: Entity, number: int) -> dict[str, Any]:
-    """Page ``number`` of the articles that mention an entity, and links to every page of them."""
+    """Page ``number`` of the articles that mention an entity (with the quotes they hold, and their dates), and
+    links to every page of them."""
     pages = mention_pages(site, entity.key)
     entity_url = urls.page_url(entity.page.section, entity.page.slug)
     first = (number - 1) * MENTIONS_PER_PAGE + 1
+    here = set(pages[number - 1])
     return {
         "entity": entity, "by_article": _by_article(site, entity, pages[number - 1]),
+        "quotes": [q for q in site.cited_quotes.get(entity.key, ()) if q.citation.article in here],
+        "timeline": [site.article(slug) for slug in reversed(pages[number - 1])],
         "mentions_page": {"number": number, "count": len(pages), "first": first,
                           "last": first + len(pages[number - 1]) - 1,
                           "total": len(site.articles_of.get(entity.key, ())),

@@ -1,6 +1,7 @@
-"""An entity named in many articles: its page lists the newest ones under "Mentioned in" and numbered pages
-(``people/x/mentions/2/``) list the rest, each linked from every other; an edit re-renders only the page of
-mentions that shows it, and the result equals a clean build."""
+"""An entity named in many articles: its page lists the newest ones under "Mentioned in" (with their quotes
+and dates) and numbered pages (``people/x/mentions/2/``) list the rest, each linked from every other; a tie
+stated again and again is listed once; an edit re-renders only the page of mentions that shows it, and the
+result equals a clean build."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "seeds").mkdir(parents=True)
     for day in range(1, 6):
         (root / "seeds" / f"{day}.txt").write_text(
-            f" date 2024-05-0{day} LISBON (Reuters) — Mayor Rita Dias opened bridge number {day} on Monday.\n")
+            f" date 2024-05-0{day} LISBON (Reuters) — Mayor Rita Dias, who leads the City Council, opened bridge "
+            f"number {day} on Monday.\n\n“Bridge {day} is open,” Dias said.\n")
     (root / "site.yaml").write_text("title: Bridges\n")
     build(root)
     return root
@@ -45,6 +47,24 @@ def test_mentions_are_cut_into_linked_pages_newest_first(site: Path) -> None:
     assert '<a href="../../" rel="prev">Newer</a>' in second and '<a href="../3/" rel="next">Older</a>' in second
     assert '<a href="./" aria-current="page">2</a>' in second
     assert "<h1><a href=\"../../\">Rita Dias</a>: mentioned in, page 2</h1>" in second
+
+
+def test_each_page_shows_the_quotes_and_dates_of_its_own_articles(site: Path) -> None:
+    out = site / "output/people/rita-dias"
+    main, second = (out / "index.html").read_text(), (out / "mentions/2/index.html").read_text()
+    assert re.findall(r"<p>Bridge (\d) is open</p>", main) == ["5", "4"]
+    assert re.findall(r"<p>Bridge (\d) is open</p>", second) == ["3", "2"]
+    assert "Quoted in articles 1–2 of 5, the newest; each page of “Mentioned in” holds the quotes" in main
+    timeline = main.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert re.findall(r"bridge number (\d) on Monday</a>", timeline) == ["4", "5"]
+    assert "The 2 newest of 5 articles; the earlier ones are on the further pages" in main
+
+
+def test_a_tie_that_many_articles_state_is_listed_once_citing_the_newest(site: Path) -> None:
+    for page in ("people/rita-dias/index.html", "connections/index.html"):
+        ties = (site / "output" / page).read_text().split('<ul class="ties">')[1].split("</ul>")[0]
+        assert ties.count("<li>") == 1 and ties.count('<span class="tie-type">leads</span>') == 1, page
+        assert "opened bridge number 5 on Monday.”</a> <span class=\"also\">(and 4 more articles)</span>" in ties
 
 
 def test_an_edit_renders_the_one_page_of_mentions_that_shows_it(site: Path, tmp_path: Path) -> None:
