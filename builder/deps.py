@@ -6,11 +6,13 @@ A page whose fingerprint matches the one recorded for the current output is not 
   institutions there are (the footer counts them);
 - an article page: its file, the files of the people and institutions it lists, and of the articles their drawn
   summaries come from (preview cards);
-- a person or institution page: its file, the files of the articles that list it, and of every entity those
-  articles list or that its own page refers to (affiliations, members, moves, ties either way), and of the
-  articles its roles and ties cite;
-- a further page of the articles that mention an entity (``people/x/mentions/2/``): the entity's file, the files
-  of the articles on it, and which articles list the entity, in order (the pages are cut from that list);
+- each page of the articles that mention an entity (its own page, then ``people/x/mentions/2/``...): the
+  entity's file, the files of the articles on it and of the entities they list, and which articles list the
+  entity, in order (the pages are cut from that list);
+- besides, a person or institution's own page: the files of the entities it refers to (affiliations, members,
+  ties either way, who is named with it) and of the articles its roles cite, and what the model draws from all
+  its articles (ties, co-mention counts, summary, dates of first and last mention). So an edit to an older
+  article re-renders the page that lists it, not the entity's own page, unless one of those changed;
 - every other page (home, indexes, timeline, connections, search, 404, and any page kind added later): the
   catalogue — every content file's front matter, each article's title and summary, and everything the site
   model derives from the articles' text except the text itself (drawn summaries, cited sentences, who is named
@@ -105,26 +107,40 @@ def _page_inputs(site: Site) -> tuple[dict[str, tuple[Path, ...]], dict[str, tup
         cards = {summary_from[k] for k in article.page.entity_keys if k in summary_from}
         own = {article.page.path} | listed[article.page.slug] | cards
         inputs[f"articles/{article.page.slug}/"] = tuple(sorted(own, key=str))
-    for key, entity in site.entities.items():
-        files = {entity.page.path}
-        for slug in site.articles_of.get(key, ()):
-            files |= {site.article(slug).page.path} | listed[slug]
-        related = (*site.members.get(key, ()), *(f"institutions/{s}" for s in entity.page.affiliations),
-                   *(end for tie in site.ties.get(key, ()) for end in (tie.source, tie.target)))
-        files |= {site.entities[k].page.path for k in related if k in site.entities}
-        cited = [*(r.citation.article for r in site.roles.get(key, ()) if r.citation),
-                 *(t.citation.article for t in site.ties.get(key, ()))]
-        files |= {site.article(slug).page.path for slug in cited}
-        inputs[f"{key}/"] = tuple(sorted(files, key=str))
     extra: dict[str, tuple[str, ...]] = {}
     for key, entity in site.entities.items():
-        chunks = mention_pages(site, key)
         order = _combine(site.articles_of.get(key, ()))
-        for number, chunk in enumerate(chunks[1:], 2):
-            url = urls.mentions_url(f"{key}/", number)
-            inputs[url] = tuple(sorted({entity.page.path, *(site.article(s).page.path for s in chunk)}, key=str))
-            extra[url] = (order,)
+        for number, chunk in enumerate(mention_pages(site, key), 1):
+            url = f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
+            files = {entity.page.path}
+            for slug in chunk:
+                files |= {site.article(slug).page.path} | listed[slug]
+            if number == 1:
+                files |= _about_files(site, key)
+            inputs[url] = tuple(sorted(files, key=str))
+            extra[url] = (order, _about(site, key)) if number == 1 else (order,)
     return inputs, extra
+
+
+def _about_files(site: Site, key: str) -> set[Path]:
+    """Files an entity's own page shows beyond its articles: the entities it names (affiliations, members, ties
+    either way, who is named with it) and the articles its roles cite."""
+    entity = site.entities[key]
+    related = (*site.members.get(key, ()), *(f"institutions/{s}" for s in entity.page.affiliations),
+               *(end for stated in site.stated.get(key, ()) for end in (stated.tie.source, stated.tie.target)),
+               *site.appears_with.get(key, ()))
+    cited = [r.citation.article for r in site.roles.get(key, ()) if r.citation]
+    return {site.entities[k].page.path for k in related if k in site.entities} | \
+        {site.article(slug).page.path for slug in cited}
+
+
+def _about(site: Site, key: str) -> str:
+    """What an entity's own page shows that the model draws from all its articles: its ties, who is named with
+    it and how often, its summary, the dates of its first and last mention."""
+    slugs = site.articles_of.get(key, ())
+    dates = [site.article(slugs[i]).page.date.isoformat() for i in (0, -1)] if slugs else []
+    return _combine([repr(site.stated.get(key)), repr(site.appears_with.get(key)), repr(site.shared.get(key)),
+                     site.summaries.get(key, ""), *dates])
 
 
 def theme_digest(site_templates: Path) -> str:

@@ -73,7 +73,30 @@ def test_an_edit_renders_the_one_page_of_mentions_that_shows_it(site: Path, tmp_
     report = build(site)
     assert "people/rita-dias/mentions/2/" in report.reasons
     assert "people/rita-dias/mentions/3/" not in report.reasons
+    assert "people/rita-dias/" not in report.reasons
     assert "bridge number 2 again" in (site / "output/people/rita-dias/mentions/2/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_what_an_older_article_changes_on_the_entity_s_own_page_renders_it_again(site: Path, tmp_path: Path
+                                                                                  ) -> None:
+    """The own page shows the first mention's date and who is named with the entity, from all its articles."""
+    article = next(p for p in (site / "content/articles").iterdir() if "seed: 1.txt" in p.read_text())
+    article.write_text(article.read_text().replace("date: 2024-05-01", "date: 2024-04-30"))
+    report = build(site)
+    assert "people/rita-dias/" in report.reasons
+    assert "April 30, 2024" in (site / "output/people/rita-dias/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+    article.write_text(article.read_text().replace("people:\n- rita-dias\n", "people:\n- rita-dias\n- pedro-alves\n"))
+    (site / "content/people/pedro-alves.md").write_text("---\nname: Pedro Alves\n---\n")
+    report = build(site)
+    assert "people/rita-dias/" in report.reasons
+    named = (site / "output/people/rita-dias/index.html").read_text().split("Named in the same articles")[1]
+    assert "Pedro Alves" in named.split("</ul>")[0]
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+    (site / "content/people/pedro-alves.md").write_text("---\nname: Pedro Alves Costa\n---\n")
+    build(site)
+    assert "Pedro Alves Costa" in (site / "output/people/rita-dias/index.html").read_text()
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
