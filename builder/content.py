@@ -207,6 +207,12 @@ def load_content(content_dir: Path, reader: PageReader | None = None) -> Content
     return Content(tuple(articles), tuple(entities), tuple(warnings))
 
 
+def read_article(path: Path) -> ArticlePage:
+    """One article page, read and checked as ``load_content`` does (its unknown fields are not reported)."""
+    meta, lines, body, body_line = parse_page(path, read_text(path))
+    return _article(path, meta, lines, body, body_line)
+
+
 def list_pages(folder: Path) -> list[Path]:
     """The ``.md`` pages of one section, by name."""
     try:

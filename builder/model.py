@@ -245,6 +245,32 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
     )
 
 
+def with_article(site: Site, page: ArticlePage) -> Site | None:
+    """The site with one article's page replaced, and the summaries drawn from it, the rest of the model as it
+    was: enough to show that article's own page at once while a full build catches up. None when that page could
+    differ from what the full build makes of it: a new article or a new date, a name without an entity page, a
+    link to check, or an entity whose drawn summary would now come from another article."""
+    old = site.by_slug.get(page.slug)
+    page = _follow_moves(page, site.moved)
+    if old is None or old.page.path != page.path or old.page.date != page.date or \
+            any(k not in site.entities for k in page.entity_keys):
+        return None
+    paragraphs, links = markdown.analyse(page.body)
+    if links:
+        return None
+    article = Article(page, tuple(paragraphs))
+    drawn = _summary_mentions(find_mentions(article, site.entities), {page.slug: article})
+    summaries = {}
+    for key in page.entity_keys:
+        if site.summary_from.get(key) == page.slug and not site.entities[key].page.summary:
+            if key not in drawn:
+                return None
+            summaries[key] = _one_line(drawn[key].sentence)
+    return replace(site, articles=tuple(article if a is old else a for a in site.articles),
+                   by_slug=MappingProxyType({**site.by_slug, page.slug: article}),
+                   summaries=MappingProxyType({**site.summaries, **summaries}))
+
+
 class _Citer:
     """Finds the sentence a fact was read from; splits each article's paragraphs into sentences once."""
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
-from builder.content import Content, PageReader, load_content
+from builder.content import Content, PageReader, load_content, page_slug, read_article
 from builder.deps import explain, fingerprints
-from builder.errors import BuilderError, BuildFailed
+from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.feeds import base_url_warning
 from builder.ingest import (
     IngestPlan,
@@ -27,11 +27,11 @@ from builder.ingest import (
     read_pages,
     read_record,
 )
-from builder.model import build_site
+from builder.model import Site, build_site, with_article
 from builder.output import check_output_dir, fill_standby, live_generation, refresh_search, write_site
-from builder.render import RenderedPage, render_pages, template_pages
+from builder.render import RenderedPage, render_page, render_pages, template_pages
 from builder.snapshot import check_inputs, last_build_file, report_line, save_last, state_file, take_snapshot
-from builder.urls import output_path
+from builder.urls import output_path, page_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,8 @@ class BuildReport:
     """True when the search index was deferred (``finish_search`` brings it up to date)."""
     deferred: int = 0
     """Pages made from all content (home, indexes...) whose rendering was left to the next build."""
+    site: Site | None = None
+    """The site model the pages were rendered from (None when nothing had changed)."""
 
     def summary(self) -> str:
         """One line: what changed and how long it took."""
@@ -100,10 +102,12 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
     content = load_content(config.content_dir, reader)
+    _go_on(stop, "reading content")
     warnings = config.warnings + content.warnings
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
     site = build_site(config, content, reader.memo)
+    _go_on(stop, "building the site model")
     before = live_generation(out, state).fingerprints
     files = _content_files(content)
     now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
@@ -124,7 +128,33 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     save_last(last_build_file(config.root, out), take_snapshot(config, out, content_only=check.now),
               {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
-                       written.search_stale, len(later))
+                       written.search_stale, len(later), site)
+
+
+def load_site(site_dir: Path) -> Site:
+    """The site model of the content as it is now, without rendering (the preview keeps one to show edits at
+    once)."""
+    config = load_config(site_dir)
+    reader = PageReader(state_file(config.root, config.output_dir).parent / "pages.json")
+    return build_site(config, load_content(config.content_dir, reader), reader.memo)
+
+
+def show_first(site: Site, paths: Iterable[Path]) -> dict[str, bytes] | None:
+    """The pages of edited articles, made at once from ``site`` (the model of the last build) while a full build
+    catches up: output path -> bytes. None when one of them cannot be made that way (see ``with_article``) or
+    has a problem (the full build reports it)."""
+    pages: dict[str, bytes] = {}
+    for path in paths:
+        try:
+            patched = with_article(site, read_article(path))
+            if patched is None:
+                return None
+            site = patched
+            page = render_page(site, page_url("articles", page_slug(path)))
+        except BuilderError:
+            return None
+        pages[page.path] = page.data
+    return pages
 
 
 def finish_search(site_dir: Path, out_dir: Path | None = None, stop: Callable[[], bool] | None = None) -> bool:
@@ -132,6 +162,12 @@ def finish_search(site_dir: Path, out_dir: Path | None = None, stop: Callable[[]
     ``stop`` returns True before it is done, it gives up (``Interrupted``) and leaves the output as it was."""
     _, out, state = _site_and_output(site_dir, out_dir)
     return refresh_search(out, state, stop) is not None
+
+
+def _go_on(stop: Callable[[], bool] | None, stage: str) -> None:
+    """Give up between two stages once ``stop`` returns True (nothing has been written yet)."""
+    if stop is not None and stop():
+        raise Interrupted(stage)
 
 
 def _counted(pages: Iterable[RenderedPage], kinds: Mapping[str, str], counter: Counter[str]

@@ -99,6 +99,13 @@ def render_pages(site: Site, only: Callable[[str], bool] | None = None, workers:
     yield from _redirects(site)
 
 
+def render_page(site: Site, url: str) -> RenderedPage:
+    """The one template page at ``url``."""
+    spec = next(spec for spec in _page_specs(site) if spec[0] == url)
+    return _render(make_environment(site.config.templates_dir), site, asset_files(site.config.templates_dir),
+                   *spec)
+
+
 _PER_PROCESS = 400
 """Pages below which starting processes costs more than it saves."""
 

@@ -1,11 +1,12 @@
 """Source folders -> batches of changed paths, for the preview.
 
-The operating system's file events (inotify and its peers, through ``watchfiles``) say when something under
-the watched paths may have changed; the watcher then compares the stamps (mtime, size, inode) of every file
-with the last scan, collects what changed, and hands the whole set over only once the changes have settled, so
-that a burst (a ``git checkout`` of 50 files) is one batch and a save made while a build runs is kept for the
-next one. Files the build wrote itself are absorbed, so they never start another build. While nothing happens
-nothing is scanned, except a slow safety scan for file systems that send no events.
+The operating system's file events (inotify and its peers, through ``watchfiles``) say which paths under
+the watched folders may have changed; the watcher then compares the stamps (mtime, size, inode) of those files
+(of every file in a reported folder) with what it saw last, collects what changed, and hands the whole set over
+only once the changes have settled, so that a burst (a ``git checkout`` of 50 files) is one batch and a save
+made while a build runs is kept for the next one. Files the build wrote itself are absorbed, so they never
+start another build. While nothing happens nothing is scanned, except a slow safety scan of every file for file
+systems that send no events.
 """
 
 from __future__ import annotations
@@ -96,6 +97,27 @@ class Watcher:
             self.pending |= changed
             self.last_change = now
 
+    def check_paths(self, paths: Iterable[Path], now: float) -> None:
+        """Look again at reported paths only: a file, or every file of a folder (a path that is gone takes the
+        files under it along); what changed joins the pending batch."""
+        changed: set[Path] = set()
+        for path in paths:
+            if not any(path == root or root in path.parents for root in self.roots):
+                continue
+            if path.is_dir():
+                current = scan([path])
+                gone = {p for p in self.snapshot if path in p.parents and p not in current}
+            else:
+                current = scan([path]) if not any(is_ignored(part) for part in path.parts[-3:]) else {}
+                gone = {p for p in self.snapshot if (p == path or path in p.parents) and p not in current}
+            for known in gone:
+                del self.snapshot[known]
+            changed |= gone | {p for p, stamp in current.items() if self.snapshot.get(p) != stamp}
+            self.snapshot |= current
+        if changed:
+            self.pending |= changed
+            self.last_change = now
+
     def take(self, now: float) -> frozenset[Path]:
         """The pending batch once it has settled (and forget it), else nothing."""
         if not self.pending or now - self.last_change < self.settle:
@@ -136,14 +158,15 @@ def is_own_write(path: Path, text: str | None) -> bool:
 
 
 class Trigger:
-    """Fires when the file system reports a change under ``site / name`` for any of ``names`` (folders watched
-    with their subfolders, files on their own), including one created after the start. Two threads wait for
+    """Collects the paths the file system reports changed under ``site / name`` for any of ``names`` (folders
+    watched with their subfolders, files on their own), including one created after the start. Two threads wait for
     events: one on the site folder itself (its direct entries), one on the watched folders that exist."""
 
     def __init__(self, site: Path, names: Sequence[str]) -> None:
         self.site = site
         self.names = tuple(names)
-        self._fired = threading.Event()
+        self._lock = threading.Lock()
+        self._paths: set[Path] = set()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._watch_top, name="watch-site", daemon=True),
                          threading.Thread(target=self._watch_folders, name="watch-folders", daemon=True)]
@@ -153,12 +176,11 @@ class Trigger:
         for thread in self._threads:
             thread.start()
 
-    def fired(self) -> bool:
-        """True once for every burst of events since the last call."""
-        if not self._fired.is_set():
-            return False
-        self._fired.clear()
-        return True
+    def take(self) -> set[Path]:
+        """The paths reported since the last call (empty when none)."""
+        with self._lock:
+            paths, self._paths = self._paths, set()
+        return paths
 
     def stop(self) -> None:
         """Stop the threads (they notice within a few milliseconds)."""
@@ -185,9 +207,10 @@ class Trigger:
             else:
                 self._stop.wait(0.1)
 
-    def _relay(self, events: Iterable[object]) -> None:
-        for _ in events:
-            self._fired.set()
+    def _relay(self, events: Iterable[set[tuple[watchfiles.Change, str]]]) -> None:
+        for burst in events:
+            with self._lock:
+                self._paths |= {Path(path) for _, path in burst}
 
 
 def _events(paths: Sequence[Path], stop: threading.Event | _Either, keep: Callable[[Any, str], bool],
