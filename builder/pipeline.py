@@ -82,22 +82,24 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
 
 
 def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1,
-          defer_search: bool = False, defer_indexes: bool = False, stop: Callable[[], bool] | None = None
-          ) -> BuildReport:
+          defer_search: bool = False, defer_indexes: bool = False, stop: Callable[[], bool] | None = None,
+          reader: PageReader | None = None) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
     warnings fail the build before anything is written. Work that nothing changed since the last build is
     skipped; many pages to render are shared among ``workers`` processes. With ``defer_search`` changed pages
     keep the old search index until ``finish_search``; with ``defer_indexes`` the pages made from all content
     files (home, indexes, timeline...) keep their current output until the next build, unless they are new. The
     preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True,
-    rendering gives up (``Interrupted``) and the output folder stays as it was."""
+    rendering gives up (``Interrupted``) and the output folder stays as it was. A ``reader`` kept between builds
+    (by the preview) spares reading the parsed pages from disk each time."""
     started = time.perf_counter()
     config, out, state = _site_and_output(site_dir, out_dir)
     check = check_inputs(config, out)
     if check.unchanged:
         return _unchanged(check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
-    reader = PageReader(state.parent / "pages.json")
+    reader = reader or page_reader(config.root)
+    reader.recheck()
     plan = ingest(config, reader=reader) if check.must_ingest else IngestPlan(())
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
@@ -131,11 +133,17 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
                        written.search_stale, len(later), site)
 
 
-def load_site(site_dir: Path) -> Site:
+def page_reader(site_root: Path) -> PageReader:
+    """A reader of content pages that keeps what it parsed in the site's build cache."""
+    return PageReader(site_root / ".builder" / "cache" / "pages.json")
+
+
+def load_site(site_dir: Path, reader: PageReader | None = None) -> Site:
     """The site model of the content as it is now, without rendering (the preview keeps one to show edits at
     once)."""
     config = load_config(site_dir)
-    reader = PageReader(state_file(config.root, config.output_dir).parent / "pages.json")
+    reader = reader or page_reader(config.root)
+    reader.recheck()
     return build_site(config, load_content(config.content_dir, reader), reader.memo)
 
 

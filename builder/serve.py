@@ -18,6 +18,7 @@ import json
 import logging
 import signal
 import socket
+import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -33,9 +34,10 @@ from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import ioloop, web
 
 from builder.config import CONFIG_NAME, theme_dir
+from builder.content import PageReader
 from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError
 from builder.model import Site
-from builder.pipeline import BuildReport, build, finish_search, load_site, prepare_next, show_first
+from builder.pipeline import BuildReport, build, finish_search, load_site, page_reader, prepare_next, show_first
 from builder.watch import Trigger, Watcher
 
 T = TypeVar("T")
@@ -57,6 +59,9 @@ SAFETY_SHARE = 50
 on a large site (at 10,000 articles it takes about 0.25 s)."""
 SETTLE_S = 0.03
 """Quiet time after the last change before a build starts: a burst of saves is one build."""
+SWITCH_INTERVAL_S = 0.0005
+"""How long a thread may hold the interpreter while another waits: short, so that a page shown at once, or a
+request, is not kept waiting by a build running on the worker thread (Python's default is 5 ms per wait)."""
 SEARCH_DELAY_S = 0.5
 """Quiet time after a build before its search index is made (a save that follows soon is built first)."""
 
@@ -101,18 +106,21 @@ def describe(problem: BuilderError, site_dir: Path) -> str:
     return str(problem)
 
 
-def run_build(site_dir: Path, out_dir: Path, first: bool = True) -> Outcome:
+def run_build(site_dir: Path, out_dir: Path, first: bool = True, reader: PageReader | None = None) -> Outcome:
     """Build once: ``first``, only the pages made from the changed files (the home page, indexes and the like
     follow in a second build, and the search index after that: ``run_search``). A user's mistake, or a bug in
     the builder (with its traceback), becomes the problems."""
-    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True, defer_indexes=first), site_dir)
+    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True, defer_indexes=first,
+                                              reader=reader), site_dir)
     return Outcome(report, problems)
 
 
-def run_rest(site_dir: Path, out_dir: Path, stop: Callable[[], bool]) -> Outcome | None:
+def run_rest(site_dir: Path, out_dir: Path, stop: Callable[[], bool], reader: PageReader | None = None
+             ) -> Outcome | None:
     """The second build after a change: the pages the first left for later; None when ``stop`` interrupted it
     (a new change came in: it is built first, and the rest again after it)."""
-    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True, stop=stop), site_dir)
+    report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True, stop=stop, reader=reader),
+                                site_dir)
     return Outcome(report, problems) if report is not None or problems else None
 
 
@@ -219,6 +227,7 @@ class Preview:
         self.showing = False
         self.show_blocked = False
         self.site: Site | None = None
+        self.reader = page_reader(site_dir)
         self.load_pending = True
         self.shown: dict[Path, tuple[int, bytes]] = {}
         self.changes = 0
@@ -235,7 +244,7 @@ class Preview:
         """Build before serving; a failure is shown, and an empty site is served until the next good build."""
         self.trigger.start()
         self.watcher.start()
-        self.finish(run_build(self.site_dir, self.out_dir, first=False), None)
+        self.finish(run_build(self.site_dir, self.out_dir, first=False, reader=self.reader), None)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.stylesheets = stylesheet_digests(self.out_dir)
 
@@ -260,11 +269,11 @@ class Preview:
         batch = self.watcher.take(now)
         if batch:
             self.start_build()
-            future = self.worker.submit(run_build, self.site_dir, self.out_dir)
+            future = self.worker.submit(run_build, self.site_dir, self.out_dir, True, self.reader)
             ioloop.IOLoop.current().add_future(future, lambda done: self.built(done.result(), batch))
         elif self.indexes_pending and not self.showing:
             self.start_build()
-            rest = self.worker.submit(run_rest, self.site_dir, self.out_dir, self.changed_since)
+            rest = self.worker.submit(run_rest, self.site_dir, self.out_dir, self.changed_since, self.reader)
             ioloop.IOLoop.current().add_future(rest, lambda done: self.rest_built(done.result()))
         elif self.search_pending and not self.watcher.pending and now >= self.search_after:
             self.building = True
@@ -274,7 +283,7 @@ class Preview:
         elif self.site is None and self.load_pending and not self.watcher.pending:
             self.building = True
             self.load_pending = False
-            loaded = self.worker.submit(_attempt, lambda: load_site(self.site_dir), self.site_dir)
+            loaded = self.worker.submit(_attempt, lambda: load_site(self.site_dir, self.reader), self.site_dir)
             ioloop.IOLoop.current().add_future(loaded, lambda done: self.loaded(done.result()[0]))
         elif self.standby_pending and not self.watcher.pending:
             self.building = True
@@ -514,6 +523,7 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int, say: Callable[[st
     if not port_is_free(host, port):
         raise OutputError(None, None, f"port {port} on {host} is already in use; stop the other server or "
                                       f"pass --port {port + 1}")
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     preview = Preview(site_dir, out_dir.resolve(), say)
     preview.first_build()
     say(f"serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
