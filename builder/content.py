@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -16,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import frontmatter
 import yaml
@@ -26,6 +27,7 @@ from builder.errors import BuilderError, ContentError, raise_all
 from builder.extract.ties import TIE_KINDS
 from builder.version import builder_digest
 
+T = TypeVar("T")
 Section = Literal["articles", "people", "institutions"]
 SECTIONS: tuple[Section, ...] = ("articles", "people", "institutions")
 ENTITY_SECTIONS: tuple[Section, ...] = ("people", "institutions")
@@ -187,7 +189,7 @@ _Loader.yaml_implicit_resolvers = {
 
 def load_content(content_dir: Path, reader: PageReader | None = None) -> Content:
     """Read and validate every page; raise all problems together."""
-    read = (reader or PageReader()).read
+    made = (reader or PageReader()).made
     articles: list[ArticlePage] = []
     entities: list[EntityPage] = []
     problems: list[BuilderError] = []
@@ -195,16 +197,25 @@ def load_content(content_dir: Path, reader: PageReader | None = None) -> Content
     for section in SECTIONS:
         for path in list_pages(content_dir / section):
             try:
-                meta, lines, body, body_line = read(path)
-                warnings += _unknown_keys(path, meta, lines, section)
-                if section == "articles":
-                    articles.append(_article(path, meta, lines, body, body_line))
+                page, found = made(path, functools.partial(_page, path, section))
+                warnings += found
+                if isinstance(page, ArticlePage):
+                    articles.append(page)
                 else:
-                    entities.append(_entity(path, section, meta, lines, body, body_line))
+                    entities.append(page)
             except BuilderError as exc:
                 problems.append(exc)
     raise_all(problems)
     return Content(tuple(articles), tuple(entities), tuple(warnings))
+
+
+def _page(path: Path, section: Section, parsed: ParsedPage) -> tuple[ArticlePage | EntityPage, list[str]]:
+    """A page of ``section`` and the warnings about its front matter."""
+    meta, lines, body, body_line = parsed
+    warnings = _unknown_keys(path, meta, lines, section)
+    if section == "articles":
+        return _article(path, meta, lines, body, body_line), warnings
+    return _entity(path, section, meta, lines, body, body_line), warnings
 
 
 def read_article(path: Path) -> ArticlePage:
@@ -246,11 +257,12 @@ class PageReader:
     """
 
     def __init__(self, cache_file: Path | None = None) -> None:
-        self._parsed: dict[Path, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]] = {}
-        self._checked: set[Path] = set()
+        self._parsed: dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]] = {}  # by str(path)
+        self._checked: set[str] = set()
         self._cache_file = cache_file
         self._dirty = False
-        self._unkept: set[Path] = set()  # pages whose front matter would not survive the JSON cache
+        self._made: dict[str, tuple[object, object]] = {}
+        self._unkept: set[str] = set()  # pages whose front matter would not survive the JSON cache
         if cache_file is not None:
             self._parsed = _load_parsed(cache_file)
 
@@ -258,6 +270,16 @@ class PageReader:
         """The parsed page; a copy of its front matter, so callers may not change what is cached."""
         meta, lines, body, body_line = self._entry(path)[1]
         return _copy(meta), lines, body, body_line
+
+    def made(self, path: Path, make: Callable[[ParsedPage], T]) -> T:
+        """What ``make`` builds from the parsed page (it must not change it), kept in memory and built again only
+        when the file changed; a problem ``make`` raises is raised again each time."""
+        entry = self._entry(path)
+        kept = self._made.get(str(path))
+        if kept is None or kept[0] is not entry:
+            kept = (entry, make(entry[1]))
+            self._made[str(path)] = kept
+        return cast(T, kept[1])
 
     def digest(self, path: Path) -> str:
         """SHA-1 of the page's text as last read."""
@@ -288,7 +310,7 @@ class PageReader:
         """Keep what was parsed for the next build (pages not read in this build are dropped)."""
         if self._cache_file is None or (not self._dirty and set(self._parsed) == self._checked):
             return
-        entries = {str(p): [list(e[0]), *e[1], e[2], e[3]] for p, e in self._parsed.items()
+        entries = {p: [list(e[0]), *e[1], e[2], e[3]] for p, e in self._parsed.items()
                    if p in self._checked and p not in self._unkept}
         self._cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._cache_file.with_suffix(".tmp")
@@ -296,32 +318,33 @@ class PageReader:
         os.replace(temporary, self._cache_file)
 
     def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]:
-        cached = self._parsed.get(path)
-        if path not in self._checked:
-            stat = path.stat()
+        name = str(path)  # str keys: comparing Path objects is many times slower
+        cached = self._parsed.get(name)
+        if name not in self._checked:
+            stat = os.stat(name)
             key = (stat.st_mtime_ns, stat.st_size)
             if cached is None or cached[0] != key:
                 text = read_text(path)
                 cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest(), {})
-                self._parsed[path] = cached
+                self._parsed[name] = cached
                 self._dirty = True
                 if not _survives_json(cached[1][0]):
-                    self._unkept.add(path)
+                    self._unkept.add(name)
                 else:
-                    self._unkept.discard(path)
-            self._checked.add(path)
+                    self._unkept.discard(name)
+            self._checked.add(name)
         assert cached is not None
         return cached
 
 
-def _load_parsed(cache_file: Path) -> dict[Path, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
+def _load_parsed(cache_file: Path) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
     try:
         data = json.loads(cache_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != builder_digest():
         return {}
-    return {Path(p): ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6]) for p, e in data["pages"].items()}
+    return {p: ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6]) for p, e in data["pages"].items()}
 
 
 def _copy(value: Any) -> Any:

@@ -223,8 +223,8 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
         people=_by_name(e for e in entities.values() if e.page.section == "people"),
         institutions=_by_name(e for e in entities.values() if e.page.section == "institutions"),
         entities=MappingProxyType(entities),
-        mentions=_group((m.entity, m) for m in mentions),
-        mentions_in=_group((m.article, m) for m in mentions),
+        mentions=_collect((m.entity, m) for m in mentions),
+        mentions_in=_collect((m.article, m) for m in mentions),
         articles_of=_group((k, a.page.slug) for a in articles for k in a.page.entity_keys),
         appears_with=_appears_with(shared, entities),
         members=_group((f"institutions/{s}", e.key) for e in entities.values() for s in e.page.affiliations),
@@ -604,6 +604,14 @@ def _group(pairs: Iterable[tuple[K, V]]) -> Mapping[K, tuple[V, ...]]:
     for key, value in pairs:
         grouped.setdefault(key, {})[value] = None
     return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
+
+
+def _collect(pairs: Iterable[tuple[K, V]]) -> Mapping[K, tuple[V, ...]]:
+    """Collect values per key, in order (``_group`` for values known to be distinct, without hashing them)."""
+    collected: dict[K, list[V]] = {}
+    for key, value in pairs:
+        collected.setdefault(key, []).append(value)
+    return MappingProxyType({k: tuple(v) for k, v in collected.items()})
 
 
 def _co_mentions(articles: tuple[Article, ...]) -> Mapping[str, Mapping[str, int]]:

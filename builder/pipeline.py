@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
@@ -32,6 +34,9 @@ from builder.output import check_output_dir, fill_standby, live_generation, refr
 from builder.render import RenderedPage, render_page, render_pages, template_pages
 from builder.snapshot import check_inputs, last_build_file, report_line, save_last, state_file, take_snapshot
 from builder.urls import output_path, page_url
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,24 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     return plan
 
 
+def _without_cycle_collection(work: Callable[P, R]) -> Callable[P, R]:
+    """Run ``work`` with Python's cycle collector paused. A build makes millions of objects that live until it
+    ends (pages, the site model) and few reference cycles; the collector would go over all of them again and
+    again, a third of the time of a build after an edit, to free almost nothing."""
+    @functools.wraps(work)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_without_cycle_collection
 def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1,
           defer_search: bool = False, defer_indexes: bool = False, stop: Callable[[], bool] | None = None,
           reader: PageReader | None = None) -> BuildReport:
@@ -138,6 +161,7 @@ def page_reader(site_root: Path) -> PageReader:
     return PageReader(site_root / ".builder" / "cache" / "pages.json")
 
 
+@_without_cycle_collection
 def load_site(site_dir: Path, reader: PageReader | None = None) -> Site:
     """The site model of the content as it is now, without rendering (the preview keeps one to show edits at
     once)."""
