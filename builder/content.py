@@ -529,10 +529,14 @@ def _is_evidence(item: dict[Any, Any]) -> bool:
 def page_slug(path: Path) -> str:
     """A page's slug is its file name; it must already be a clean slug so that its URL is safe."""
     slug = path.stem
-    if slug != make_slug(slug):
+    if not (_CLEAN_SLUG.fullmatch(slug) and len(slug) <= 80) and slug != make_slug(slug):
         raise ContentError(path, None, f"file name '{path.name}' is not a valid slug; rename it to "
                                        f"'{make_slug(slug) or 'page'}.md'")
     return slug
+
+
+_CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""What ``make_slug`` leaves as it is (checked first: it is many times faster than making the slug)."""
 
 
 def make_slug(text: str, max_length: int = 80) -> str:

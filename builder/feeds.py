@@ -139,8 +139,12 @@ def _stub(site: Site, url: str, entity: Entity) -> JsonObject:
 
 # --- Atom, sitemap, robots -----------------------------------------------------------------------------------------
 
+FEED_ENTRIES = 50
+"""Articles in the Atom feed: the newest (feed readers fetch it often; the site lists every article)."""
+
+
 def atom_feed(site: Site) -> str:
-    """An Atom feed of every article, newest first; ``updated`` is the newest article's date, never the build's."""
+    """An Atom feed of the newest articles; ``updated`` is the newest article's date, never the build's."""
     config = site.config
     newest = site.articles[0].page.date if site.articles else dt.date(1970, 1, 1)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
@@ -154,7 +158,7 @@ def atom_feed(site: Site) -> str:
     if config.base_url:
         lines.append(f'<link rel="self" type="application/atom+xml" '
                      f'href={quoteattr(urls.absolute(config.base_url, urls.FEED))}/>')
-    lines += [_atom_entry(config, article) for article in site.articles]
+    lines += [_atom_entry(config, article) for article in site.articles[:FEED_ENTRIES]]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
 

@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -48,7 +48,7 @@ class Mention:
     """Anchor of the sentence in the article page (``p3-s2``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Citation:
     """Where a fact was read: one sentence of an article."""
 
@@ -61,6 +61,9 @@ class Citation:
     words: str
     """The words to highlight on arrival (a text fragment): the quotation, or the sentence."""
 
+    def __repr__(self) -> str:  # the dataclass's own is several times slower; build fingerprints use this
+        return f"Citation({self.article!r}, {self.anchor!r}, {self.sentence!r}, {self.words!r})"
+
 
 @dataclass(frozen=True, slots=True)
 class Role:
@@ -72,7 +75,7 @@ class Role:
     """Its sentence."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Tie:
     """A typed relation between two entities, as a sentence states it."""
 
@@ -84,6 +87,9 @@ class Tie:
     """Key of the other entity."""
     citation: Citation
     """The sentence that states it."""
+
+    def __repr__(self) -> str:
+        return f"Tie({self.type!r}, {self.source!r}, {self.target!r}, {self.citation!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,16 +128,17 @@ class Entity:
 
     page: EntityPage
     """Its content page (name, aliases, role, description)."""
+    names: tuple[str, ...] = field(init=False)
+    """The name and every alias, longest first: the strings linked in article text."""
+
+    def __post_init__(self) -> None:
+        names = tuple(sorted({self.page.name, *self.page.aliases}, key=lambda n: (-len(n), n)))
+        object.__setattr__(self, "names", names)
 
     @property
     def key(self) -> str:
         """``people/<slug>`` or ``institutions/<slug>``."""
         return self.page.key
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The name and every alias, longest first: the strings linked in article text."""
-        return tuple(sorted({self.page.name, *self.page.aliases}, key=lambda n: (-len(n), n)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +223,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
     mentions = [m for a in articles for m in _mentions(memo, a, entities)]
     shared = _co_mentions(articles)
     ties = _ties(content.entities, moved, cite)
-    drawn = _summary_mentions(mentions, by_slug)
+    drawn = _summary_mentions(mentions)
     return Site(
         config=config,
         articles=articles,
@@ -259,7 +266,7 @@ def with_article(site: Site, page: ArticlePage) -> Site | None:
     if links:
         return None
     article = Article(page, tuple(paragraphs))
-    drawn = _summary_mentions(find_mentions(article, site.entities), {page.slug: article})
+    drawn = _summary_mentions(find_mentions(article, site.entities))
     summaries = {}
     for key in page.entity_keys:
         if site.summary_from.get(key) == page.slug and not site.entities[key].page.summary:
@@ -346,18 +353,19 @@ def _stated(ties: Iterable[Tie], articles: tuple[Article, ...]) -> list[StatedTi
             for group in same.values()]
 
 
-def _summary_mentions(mentions: Iterable[Mention], articles: Mapping[str, Article]) -> dict[str, Mention]:
+def _summary_mentions(mentions: Iterable[Mention]) -> dict[str, Mention]:
     """Where an entity's summary is drawn from when its front matter has none: in its earliest article, the first
     sentence that opens on its name (``Indeed, Giammattei himself has faced criticism``), or failing that the first
-    that names it."""
-    first: dict[str, Mention] = {}
-    for mention in mentions:  # newest article first: a mention of an earlier article wins
-        known = first.get(mention.entity)
-        if known is None or (known.article != mention.article and
-                             articles[mention.article].page.date <= articles[known.article].page.date) or \
-                (known.article == mention.article and _opens_on_name(mention) and not _opens_on_name(known)):
-            first[mention.entity] = mention
-    return first
+    that names it. ``mentions`` come newest article first, so an entity's earliest article is its last (of two on
+    the same day, the later in the site's order)."""
+    last: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        run = last.get(mention.entity)
+        if run is None or run[0].article != mention.article:
+            last[mention.entity] = [mention]
+        else:
+            run.append(mention)
+    return {key: next((m for m in run if _opens_on_name(m)), run[0]) for key, run in last.items()}
 
 
 def _opens_on_name(mention: Mention) -> bool:

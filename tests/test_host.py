@@ -144,7 +144,7 @@ def test_relative_json_ld_ids_name_the_same_node_from_every_page(
     assert urljoin(person_url, str(person["@id"])) in refs
 
 
-def test_atom_feed_lists_every_article_with_stable_ids(relative_site: tuple[Path, tuple[str, ...]],
+def test_atom_feed_lists_the_articles_with_stable_ids(relative_site: tuple[Path, tuple[str, ...]],
                                                        absolute_site: Path) -> None:
     feed = ET.parse(relative_site[0] / "feed.xml").getroot()
     entries = feed.findall(f"{ATOM}entry")

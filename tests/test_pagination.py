@@ -67,6 +67,15 @@ def test_a_tie_that_many_articles_state_is_listed_once_citing_the_newest(site: P
         assert "opened bridge number 5 on Monday.”</a> <span class=\"also\">(and 4 more articles)</span>" in ties
 
 
+def test_the_feed_holds_the_newest_articles(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("builder.feeds.FEED_ENTRIES", 2)
+    (site / "seeds/6.txt").write_text(" date 2024-05-06 LISBON (Reuters) — Mayor Rita Dias opened bridge number 6 "
+                                      "on Monday.\n")
+    build(site)
+    feed = (site / "output/feed.xml").read_text()
+    assert re.findall(r"<title>.*bridge number (\d)", feed) == ["6", "5"]
+
+
 def test_an_edit_renders_the_one_page_of_mentions_that_shows_it(site: Path, tmp_path: Path) -> None:
     article = next(p for p in (site / "content/articles").iterdir() if "seed: 2.txt" in p.read_text())
     article.write_text(article.read_text().replace("opened bridge number 2", "opened bridge number 2 again"))
