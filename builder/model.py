@@ -218,7 +218,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
         key=lambda a: (-a.page.date.toordinal(), a.page.title, a.page.slug),
     ))
     by_slug = MappingProxyType({a.page.slug: a for a in articles})
-    cite = _Citer(by_slug)
+    cite = _Citer(by_slug, memo)
     raise_all(list(_evidence_problems(content.entities, by_slug, entities, cite)))
     mentions = [m for a in articles for m in _mentions(memo, a, entities)]
     shared = _co_mentions(articles)
@@ -281,15 +281,18 @@ def with_article(site: Site, page: ArticlePage) -> Site | None:
 class _Citer:
     """Finds the sentence a fact was read from; splits each article's paragraphs into sentences once."""
 
-    def __init__(self, articles: Mapping[str, Article]) -> None:
+    def __init__(self, articles: Mapping[str, Article], memo: Memo = _no_memo) -> None:
         self.articles = articles
+        self.memo = memo
         self.split: dict[str, list[list[str]]] = {}
 
     def sentences(self, slug: str) -> list[list[str]]:
-        """The sentences of each paragraph of an article."""
+        """The sentences of each paragraph of an article (where they start and end kept by ``memo``)."""
         if slug not in self.split:
-            self.split[slug] = [[p.text[s:e] for s, e in split_sentences(p.text)]
-                                for p in self.articles[slug].paragraphs]
+            article = self.articles[slug]
+            spans = self.memo(article.page.path, "sentences", "", lambda: [
+                [list(span) for span in split_sentences(p.text)] for p in article.paragraphs])
+            self.split[slug] = [[p.text[s:e] for s, e in spans[n]] for n, p in enumerate(article.paragraphs)]
         return self.split[slug]
 
     def sentence(self, slug: str, paragraph: int, sentence: int, words: str = "") -> Citation:
