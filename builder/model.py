@@ -24,6 +24,7 @@ from builder import markdown
 from builder.config import SiteConfig
 from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef
 from builder.errors import BuilderError, ContentError, raise_all
+from builder.extract.occurrences import find_names
 from builder.sentences import split_sentences
 
 K = TypeVar("K")
@@ -547,8 +548,6 @@ class NameIndex:
     """Finds the names of a set of entities in text: every name and alias, and coordinated forms
     (``Treasury`` in "the Justice, Treasury and State departments" names the Treasury Department)."""
 
-    pattern: re.Pattern[str] | None
-    """One regular expression for all names, longest first."""
     plain: Mapping[str, str]
     """Name or alias -> entity key."""
     coordinated: Mapping[tuple[str, str], str]
@@ -565,24 +564,26 @@ class NameIndex:
             words = entity.page.name.split()
             if entity.page.section == "institutions" and len(words) == 2 and words[0][:1].isupper():
                 coordinated.setdefault((words[0], _plural(words[1]).lower()), entity.key)
-        pattern = _names_pattern(tuple(sorted(plain)), tuple(sorted(coordinated)))
-        return cls(pattern, MappingProxyType(plain), MappingProxyType(coordinated))
+        return cls(MappingProxyType(plain), MappingProxyType(coordinated))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, entity key) of every name in ``text``, left to right, never overlapping."""
-        if self.pattern is None:
-            return []
-        found = []
-        for match in self.pattern.finditer(text):
-            if match.group("name"):
-                found.append((match.start(), match.end(), self.plain[match.group("name")]))
-                continue
-            word, head = (match.group("word"), match.group("head")) if match.group("word") else \
-                (match.group("last"), match.group("lasthead"))
-            key = self.coordinated.get((word, head.lower()))
-            if key is not None:
-                found.append((match.start(), match.start() + len(word), key))
-        return found
+        """(start, end, entity key) of every name in ``text``, left to right, never overlapping: at one place a
+        name before a coordinated form, the longest name first. Names are found with ``str.find`` (a regular
+        expression of each article's names would be compiled again for almost every article)."""
+        found = [(start, end, 0, self.plain[name]) for start, end, name in find_names(text, self.plain)]
+        if self.coordinated and any(head in text for _, head in self.coordinated):
+            for match in _coordinated_pattern(tuple(sorted(self.coordinated))).finditer(text):
+                word, head = (match.group("word"), match.group("head")) if match.group("word") else \
+                    (match.group("last"), match.group("lasthead"))
+                key = self.coordinated.get((word, head.lower()))
+                if key is not None:
+                    found.append((match.start(), match.start() + len(word), 1, key))
+        found.sort(key=lambda f: (f[0], f[2], f[0] - f[1]))
+        chosen: list[tuple[int, int, str]] = []
+        for start, end, _, key in found:
+            if not chosen or start >= chosen[-1][1]:
+                chosen.append((start, end, key))
+        return chosen
 
 
 def _plural(noun: str) -> str:
@@ -590,19 +591,13 @@ def _plural(noun: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _names_pattern(plain: tuple[str, ...], coordinated: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
-    """One regular expression for these names (cached: many articles list the same entities)."""
-    if not plain:
-        return None
-    names = "|".join(re.escape(n) for n in sorted(plain, key=lambda n: (-len(n), n)))
-    parts = [rf"(?<![\w-])(?P<name>{names})(?![\w-])"]
-    if coordinated:
-        words = "|".join(sorted({re.escape(w) for w, _ in coordinated}, key=lambda w: (-len(w), w)))
-        heads = "|".join(sorted({re.escape(h) for _, h in coordinated}))
-        parts.append(rf"(?<![\w-])(?P<word>{words})(?=(?:,\s+[A-Z][\w.-]*)*,?\s+(?:and|or)\s+[A-Z][\w.-]*\s+"
-                     rf"(?P<head>{heads})\b)")
-        parts.append(rf"(?:(?<=and )|(?<=or ))(?P<last>{words})(?=\s+(?P<lasthead>{heads})\b)")
-    return re.compile("|".join(parts))
+def _coordinated_pattern(coordinated: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """A regular expression for the coordinated forms of these (qualifier, head) pairs (cached: many articles
+    list the same institutions)."""
+    words = "|".join(sorted({re.escape(w) for w, _ in coordinated}, key=lambda w: (-len(w), w)))
+    heads = "|".join(sorted({re.escape(h) for _, h in coordinated}))
+    return re.compile(rf"(?<![\w-])(?P<word>{words})(?=(?:,\s+[A-Z][\w.-]*)*,?\s+(?:and|or)\s+[A-Z][\w.-]*\s+"
+                      rf"(?P<head>{heads})\b)|(?:(?<=and )|(?<=or ))(?P<last>{words})(?=\s+(?P<lasthead>{heads})\b)")
 
 
 def _by_name(entities: Iterable[Entity]) -> tuple[Entity, ...]:

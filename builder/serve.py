@@ -249,13 +249,15 @@ class Preview:
         self.stylesheets = stylesheet_digests(self.out_dir)
 
     def tick(self) -> None:
-        """Called every POLL_MS on the server's loop: collect reported changes; start a build once they settled,
-        else finish the last build: its remaining pages at once, its search index once things are quiet."""
+        """Called every POLL_MS on the server's loop: collect reported changes; once they settled, show edited
+        articles at once (even while a build runs) and start a build, else finish the last build: its remaining
+        pages at once, its search index once things are quiet; while idle, read the site model that edits are
+        shown from, and fill the output's twin."""
         now = time.monotonic()
         reported = self.trigger.take()
         if reported:
             self.watcher.check_paths(reported, now)
-        if now >= self.next_scan and not self.building:  # a build's files would slow it down, and it down
+        if now >= self.next_scan and not self.building:  # under a build's load a full scan takes seconds
             self.watcher.check(now)
             took = time.monotonic() - now
             self.next_scan = time.monotonic() + max(SAFETY_SCAN_S, SAFETY_SHARE * took)
