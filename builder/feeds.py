@@ -63,12 +63,13 @@ def json_ld(site: Site, url: str, subject: Article | Entity | None) -> str:
     elif isinstance(subject, Entity):
         graph += [_entity_node(site, url, subject)]
         graph += [_stub(site, url, site.entities[f"institutions/{s}"]) for s in subject.page.affiliations]
-    return json_for_script({"@context": _SCHEMA, "@graph": graph}, indent=1)
+    return json_for_script({"@context": _SCHEMA, "@graph": graph})
 
 
-def json_for_script(data: Any, indent: int | None = None) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end or confuse it."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=indent is None)
+def json_for_script(data: Any) -> str:
+    """Compact JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end or confuse it.
+    (Not indented: only the compact form is written by the standard library's fast encoder.)"""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
