@@ -5,8 +5,10 @@ which refreshes a changed stylesheet in place), with three changes: files are wa
 (fast polling, a burst is one batch, nothing is dropped; the package's own watcher polls every 0.8 s and drops a
 change made within 3 s of the previous reload), builds run on a worker thread so the server keeps answering,
 and every served page gets a small client (``templates/assets/preview/live.js``) that shows a failed build's
-errors over the page and swaps in the page's new HTML only when it changed. The search index is brought up to
-date just after the tabs are told (Pagefind takes long on a big site). The output folder stays as hosted.
+errors over the page and swaps in the page's new HTML only when it changed. An edited article's page is made
+at once from the site model kept from the last build and served from memory until the full build that follows
+has written it. The search index is brought up to date just after the tabs are told (Pagefind takes long on a
+big site). The output folder stays as hosted.
 """
 
 from __future__ import annotations
@@ -212,7 +214,8 @@ def describe_batch(paths: frozenset[Path], site_dir: Path) -> str:
 
 
 class Preview:
-    """The preview's state: the watcher, the build running on the worker thread, the last build's outcome."""
+    """The preview's state: the watcher, the build running on the worker thread, the last build's outcome and
+    model, and the pages shown ahead of the build that will write them."""
 
     def __init__(self, site_dir: Path, out_dir: Path, say: Callable[[str], None]) -> None:
         self.site_dir = site_dir
