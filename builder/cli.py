@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from builder.config import load_config
 from builder.errors import BuilderError, BuildFailed
@@ -108,7 +109,12 @@ def _run(args: argparse.Namespace) -> int:
     elif args.verb == "ingest":
         from builder.pipeline import ingest
 
-        plan = ingest(load_config(args.site), dry_run=args.dry_run)
+        progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+        try:
+            plan = ingest(load_config(args.site), dry_run=args.dry_run, progress=progress)
+        finally:
+            if progress is not None:
+                progress.clear()
         for step in plan.steps:
             if step.action != "unchanged" or args.verbose:
                 print(f"{_VERBS[step.action][args.dry_run]} content/{step.path}: {step.reason}")
@@ -132,12 +138,42 @@ def _build(args: argparse.Namespace) -> None:
         return
     from builder.pipeline import build
 
-    report = build(args.site, args.out, strict=args.strict, workers=max(1, args.jobs))
+    progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        report = build(args.site, args.out, strict=args.strict, workers=max(1, args.jobs), progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     if args.explain:
         for url, reason in report.reasons.items():
             print(f"rendered {url or './'}: {reason}")
     _print_warnings(report.warnings)
     print(report.summary())
+
+
+class ProgressLine:
+    """Long work shown on one line of a terminal: drawn once it has taken half a second, redrawn at most ten
+    times a second, cleared when done (a log or a pipe gets only the summary)."""
+
+    def __init__(self, stream: TextIO, delay: float = 0.5) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.delay = delay
+        self.drawn = 0.0
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started < self.delay or (now - self.drawn < 0.1 and done < total):
+            return
+        self.drawn = now
+        self.stream.write(f"\r{what}: {done:,} of {total:,}\x1b[K")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Remove the line, if it was drawn."""
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 def _print_warnings(warnings: Iterable[str]) -> None:

@@ -37,6 +37,10 @@ from builder.urls import output_path, page_url
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+
+Progress = Callable[[str, int, int], None]
+"""Told of long work as it goes: (what is being done, how many are done, how many in all)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +74,15 @@ class BuildReport:
                            self.ingest.counts())
 
 
-def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None) -> IngestPlan:
+def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None,
+           progress: Progress | None = None) -> IngestPlan:
     """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``)."""
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
     disk, raw = read_pages(config.content_dir, reader or PageReader())
     record, moved = follow_renames(read_record(config.root), disk)
-    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract, added_paths(record, disk))
+    extract = _reported(cache.extract, progress, "reading seeds", len(seeds))
+    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), extract, added_paths(record, disk))
     if not dry_run:
         cache.save()
     add_moves(drafts, moved, record)
@@ -106,7 +112,7 @@ def _without_cycle_collection(work: Callable[P, R]) -> Callable[P, R]:
 @_without_cycle_collection
 def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1,
           defer_search: bool = False, defer_indexes: bool = False, stop: Callable[[], bool] | None = None,
-          reader: PageReader | None = None) -> BuildReport:
+          reader: PageReader | None = None, progress: Progress | None = None) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
     warnings fail the build before anything is written. Work that nothing changed since the last build is
     skipped; many pages to render are shared among ``workers`` processes. With ``defer_search`` changed pages
@@ -114,7 +120,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     files (home, indexes, timeline...) keep their current output until the next build, unless they are new. The
     preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True,
     rendering gives up (``Interrupted``) and the output folder stays as it was. A ``reader`` kept between builds
-    (by the preview) spares reading the parsed pages from disk each time."""
+    (by the preview) spares reading the parsed pages from disk each time; ``progress`` is told how reading the
+    seeds and rendering go."""
     started = time.perf_counter()
     config, out, state = _site_and_output(site_dir, out_dir)
     check = check_inputs(config, out)
@@ -123,7 +130,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
     reader = reader or page_reader(config.root)
     reader.recheck()
-    plan = ingest(config, reader=reader) if check.must_ingest else IngestPlan(())
+    plan = ingest(config, reader=reader, progress=progress) if check.must_ingest else IngestPlan(())
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
     content = load_content(config.content_dir, reader)
@@ -143,7 +150,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     stale -= later
     kinds = template_pages(site)
     counter = Counter(kinds.values())
-    pages = _counted(render_pages(site, only=stale.__contains__, workers=workers, stop=stop), kinds, counter)
+    rendered = render_pages(site, only=stale.__contains__, workers=workers, stop=stop)
+    pages = _counted(rendered, kinds, counter, _told(progress, "rendering pages", len(stale)))
     reused = [output_path(url) for url in kinds if url not in stale]
     record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files}
     written = write_site(pages, reused, record, out, state, search=config.search, defer_search=defer_search)
@@ -202,13 +210,42 @@ def _go_on(stop: Callable[[], bool] | None, stage: str) -> None:
         raise Interrupted(stage)
 
 
-def _counted(pages: Iterable[RenderedPage], kinds: Mapping[str, str], counter: Counter[str]
-             ) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of each page as it is made, counting the files that are not template pages (assets...)."""
+def _counted(pages: Iterable[RenderedPage], kinds: Mapping[str, str], counter: Counter[str],
+             rendered: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of each page as it is made, counting the files that are not template pages (assets...) and
+    telling ``rendered`` how many template pages are done."""
+    done = 0
     for page in pages:
         if page.url not in kinds:
             counter[page.kind] += 1
+        elif rendered is not None:
+            done += 1
+            rendered(done)
         yield page.path, page.data
+
+
+def _told(progress: Progress | None, what: str, total: int) -> Callable[[int], None] | None:
+    """A function that tells ``progress`` how many of ``total`` are done."""
+    if progress is None:
+        return None
+    return lambda done: progress(what, done, total)
+
+
+def _reported(work: Callable[[T], R], progress: Progress | None, what: str, total: int) -> Callable[[T], R]:
+    """``work``, telling ``progress`` how many calls of ``total`` are done."""
+    tell = _told(progress, what, total)
+    if tell is None:
+        return work
+    done = 0
+
+    def counted(item: T) -> R:
+        nonlocal done
+        result = work(item)
+        done += 1
+        tell(done)
+        return result
+
+    return counted
 
 
 def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:

@@ -3,6 +3,7 @@ and only the pages whose inputs changed are rendered again."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from builder import build
-from builder.cli import main
+from builder.cli import ProgressLine, main
 from builder.errors import BuilderError, Interrupted
 from builder.pipeline import finish_search, prepare_next
 
@@ -148,6 +149,32 @@ def test_the_command_line_answers_a_build_with_nothing_to_do_without_loading_the
     (site / "seeds" / "c.txt").write_text(SEEDS["c.txt"] + "\nReis spoke to reporters.\n")
     changed = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True)
     assert changed.stdout.splitlines()[-1] == "loaded" and "content: 2 updated" in changed.stdout
+
+
+def test_long_work_reports_its_progress(tmp_path: Path) -> None:
+    root = tmp_path / "fresh"
+    (root / "seeds").mkdir(parents=True)
+    for name, text in SEEDS.items():
+        (root / "seeds" / name).write_text(text)
+    told: list[tuple[str, int, int]] = []
+    report = build(root, progress=lambda what, done, total: told.append((what, done, total)))
+    seeds = [t for t in told if t[0] == "reading seeds"]
+    pages = [t for t in told if t[0] == "rendering pages"]
+    assert seeds == [("reading seeds", n, 3) for n in (1, 2, 3)]
+    assert [done for _, done, _ in pages] == list(range(1, report.rendered + 1))
+    assert {total for _, _, total in pages} == {report.rendered}
+
+
+def test_a_terminal_shows_progress_on_one_line_cleared_at_the_end() -> None:
+    stream = io.StringIO()
+    line = ProgressLine(stream, delay=0.0)
+    for done in range(1, 4):
+        line("rendering pages", done, 3)
+    line.clear()
+    assert stream.getvalue() == "\rrendering pages: 1 of 3\x1b[K\rrendering pages: 3 of 3\x1b[K\r\x1b[K"
+    quiet = io.StringIO()
+    ProgressLine(quiet)("rendering pages", 1, 3)  # a short build draws nothing
+    assert quiet.getvalue() == ""
 
 
 def test_a_new_builder_ingests_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
