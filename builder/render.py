@@ -60,6 +60,7 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["long_date"] = long_date
+    env.filters["month_name"] = month_name
     env.filters["emphasise"] = emphasise
     return env
 
@@ -158,7 +159,11 @@ Context = dict[str, Any] | Callable[[], dict[str, Any]]
 def _page_specs(site: Site) -> Iterator[tuple[str, str, str, Context]]:
     """(url, kind, template, context) for every page; costly contexts are made only for pages rendered."""
     yield urls.HOME, "home", "home.html", lambda: {"story": story(site)}
-    yield urls.TIMELINE, "timeline", "timeline.html", {}
+    months = timeline_months(site)
+    yield urls.TIMELINE, "timeline", "timeline.html", {"months": months, "month": None}
+    for number, (month, _) in enumerate(months):
+        yield urls.timeline_url(month), "timeline", "timeline.html", functools.partial(
+            _month_context, months, number)
     yield urls.CONNECTIONS, "connections", "connections.html", lambda: {
         "graph": _svg(site, urls.CONNECTIONS, graph.site_graph(site), "How the people and institutions connect")}
     yield urls.NOT_FOUND, "404", "404.html", {}
@@ -218,6 +223,34 @@ def _mentions_context(site: Site, entity: Entity, number: int) -> dict[str, Any]
                           "total": len(site.articles_of.get(entity.key, ())),
                           "urls": [urls.mentions_url(entity_url, n) for n in range(1, len(pages) + 1)]},
     }
+
+
+TIMELINE_PER_PAGE = 200
+"""Articles above which the site's timeline is cut into one page per month (``timeline/2024-05/``), under an
+overview of the months."""
+
+
+def timeline_months(site: Site) -> list[tuple[str, tuple[Article, ...]]]:
+    """("YYYY-MM", its articles oldest first) for each month with articles, oldest first; none when the whole
+    timeline fits on one page."""
+    if len(site.articles) <= TIMELINE_PER_PAGE:
+        return []
+    months: dict[str, list[Article]] = {}
+    for article in reversed(site.articles):
+        months.setdefault(article.page.date.isoformat()[:7], []).append(article)
+    return [(month, tuple(articles)) for month, articles in months.items()]
+
+
+def month_name(month: str) -> str:
+    """``2024-05`` -> ``May 2024``."""
+    return f"{_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _month_context(months: list[tuple[str, tuple[Article, ...]]], number: int) -> dict[str, Any]:
+    """One month's page of the timeline, with the months before and after it."""
+    return {"months": months, "month": months[number][0], "articles": months[number][1],
+            "earlier": months[number - 1][0] if number > 0 else None,
+            "later": months[number + 1][0] if number + 1 < len(months) else None}
 
 
 def story(site: Site, count: int = 3) -> list[tuple[str, Article]]:

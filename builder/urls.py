@@ -38,6 +38,11 @@ def mentions_url(entity_url: str, number: int) -> str:
     return entity_url if number == 1 else f"{entity_url}mentions/{number}/"
 
 
+def timeline_url(month: str) -> str:
+    """``2024-05`` -> ``timeline/2024-05/``: one month of the site's timeline."""
+    return f"{TIMELINE}{month}/"
+
+
 def asset_url(name: str) -> str:
     """``style.css`` -> ``assets/style.css``."""
     return ASSETS + name

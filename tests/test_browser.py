@@ -29,7 +29,7 @@ PAGE_TYPES = {
     "home": "", "article index": "articles/", "people index": "people/", "institution index": "institutions/",
     "article": "articles/*/", "person": "people/kamala-harris/", "institution": "institutions/*/",
     "search": "search/?q=Harris", "not found": "people/nobody/at/all/", "connections": "connections/",
-    "timeline": "timeline/", "mentions": "people/kamala-harris/mentions/2/",
+    "timeline": "timeline/", "timeline month": "timeline/2021-06/", "mentions": "people/kamala-harris/mentions/2/",
 }
 SECOND_SEED = """ date 2021-06-09 MEXICO CITY (AP) — Vice President Kamala Harris met Mexican officials on Wednesday.
 
@@ -39,12 +39,14 @@ Harris said the talks would go on.
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real seed and one more article, one article per page of mentions (so the person has two)."""
+    """The real seed and one more article, one article per page of mentions (so the person has two), and the
+    timeline cut into months."""
     root = tmp_path_factory.mktemp("browser-site")
     shutil.copytree(SEED_DIR, root / "seeds")
     (root / "seeds/follow-up.txt").write_text(SECOND_SEED, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("builder.render.MENTIONS_PER_PAGE", 1)
+        patch.setattr("builder.render.TIMELINE_PER_PAGE", 1)
         build(root, root / "www" / SUB)
     return root / "www"
 

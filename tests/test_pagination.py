@@ -67,6 +67,27 @@ def test_a_tie_that_many_articles_state_is_listed_once_citing_the_newest(site: P
         assert "opened bridge number 5 on Monday.”</a> <span class=\"also\">(and 4 more articles)</span>" in ties
 
 
+def test_a_long_timeline_is_cut_into_months(site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("builder.render.TIMELINE_PER_PAGE", 4)
+    for day, month in ((6, "06"), (7, "07")):
+        (site / "seeds" / f"{day}.txt").write_text(f" date 2024-{month}-0{day} LISBON (Reuters) — Mayor Rita Dias "
+                                                    f"opened bridge number {day} on Monday.\n")
+    build(site)
+    overview = (site / "output/timeline/index.html").read_text()
+    assert re.findall(r'<a href="(2024-\d\d/)">(\w+ 2024)</a> <span class="meta">\((\d) articles?\)', overview) == [
+        ("2024-05/", "May 2024", "5"), ("2024-06/", "June 2024", "1"), ("2024-07/", "July 2024", "1")]
+    may = (site / "output/timeline/2024-05/index.html").read_text()
+    assert re.findall(r"bridge number (\d) on Monday</a>", may) == ["1", "2", "3", "4", "5"]
+    assert "<h1>Timeline: May 2024</h1>" in may and 'rel="prev"' not in may
+    assert '<a href="../2024-06/" rel="next">June 2024</a>' in may
+    june = (site / "output/timeline/2024-06/index.html").read_text()
+    assert '<a href="../2024-05/" rel="prev">May 2024</a>' in june and '<a href="../2024-07/" rel="next">' in june
+    (site / "seeds/7.txt").unlink()
+    build(site)
+    assert not (site / "output/timeline/2024-07").exists()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_the_feed_holds_the_newest_articles(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("builder.feeds.FEED_ENTRIES", 2)
     (site / "seeds/6.txt").write_text(" date 2024-05-06 LISBON (Reuters) — Mayor Rita Dias opened bridge number 6 "
