@@ -158,7 +158,7 @@ Context = dict[str, Any] | Callable[[], dict[str, Any]]
 
 def _page_specs(site: Site) -> Iterator[tuple[str, str, str, Context]]:
     """(url, kind, template, context) for every page; costly contexts are made only for pages rendered."""
-    yield urls.HOME, "home", "home.html", lambda: {"story": story(site)}
+    yield urls.HOME, "home", "home.html", lambda: {"story": story(site), "newest": site.articles[:HOME_ARTICLES]}
     months = timeline_months(site)
     yield urls.TIMELINE, "timeline", "timeline.html", {"months": months, "month": None}
     for number, (month, _) in enumerate(months):
@@ -169,7 +169,8 @@ def _page_specs(site: Site) -> Iterator[tuple[str, str, str, Context]]:
     yield urls.NOT_FOUND, "404", "404.html", {}
     if site.config.search:
         yield urls.SEARCH, "search", "search.html", {}
-    yield urls.section_url("articles"), "index", "articles.html", {}
+    yield urls.section_url("articles"), "index", "articles.html", {
+        "listed": site.articles[:TIMELINE_PER_PAGE] if months else site.articles, "by_month": bool(months)}
     yield urls.section_url("people"), "index", "entities.html", {"section": "people", "items": site.people}
     yield urls.section_url("institutions"), "index", "entities.html", {
         "section": "institutions", "items": site.institutions}
@@ -227,7 +228,9 @@ def _mentions_context(site: Site, entity: Entity, number: int) -> dict[str, Any]
 
 TIMELINE_PER_PAGE = 200
 """Articles above which the site's timeline is cut into one page per month (``timeline/2024-05/``), under an
-overview of the months."""
+overview of the months; the index of articles then lists this many, the newest, and points to the months."""
+HOME_ARTICLES = 20
+"""The newest articles listed on the home page (the index of articles has more)."""
 
 
 def timeline_months(site: Site) -> list[tuple[str, tuple[Article, ...]]]:

@@ -47,6 +47,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("builder.render.MENTIONS_PER_PAGE", 1)
         patch.setattr("builder.render.TIMELINE_PER_PAGE", 1)
+        patch.setattr("builder.render.HOME_ARTICLES", 1)
         build(root, root / "www" / SUB)
     return root / "www"
 

@@ -42,6 +42,7 @@ def relative_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("builder.render.MENTIONS_PER_PAGE", 1)  # pages of mentions are validated too
         patch.setattr("builder.render.TIMELINE_PER_PAGE", 1)  # and the timeline's pages of months
+        patch.setattr("builder.render.HOME_ARTICLES", 1)  # and the home page's link to more articles
         report = build(root, root / "out")
     assert (root / "out/people/kamala-harris/mentions/2/index.html").is_file()
     assert (root / "out/timeline/2021-06/index.html").is_file()

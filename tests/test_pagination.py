@@ -88,6 +88,19 @@ def test_a_long_timeline_is_cut_into_months(site: Path, monkeypatch: pytest.Monk
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+def test_the_home_page_and_the_index_list_the_newest_articles(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("builder.render.HOME_ARTICLES", 2)
+    monkeypatch.setattr("builder.render.TIMELINE_PER_PAGE", 3)
+    (site / "site.yaml").write_text("title: Bridges, again\n")  # the pages change: render them with these limits
+    build(site)
+    home = (site / "output/index.html").read_text().split('<h2 id="articles">')[1]
+    assert _article_headings(home) == ["5", "4"]
+    assert '<a href="articles/">More articles</a> (5 in all)' in home
+    index = (site / "output/articles/index.html").read_text()
+    assert _article_headings(index) == ["5", "4", "3"]
+    assert 'The 3 newest of 5 articles; the <a href="../timeline/">timeline</a> lists every article' in index
+
+
 def test_the_feed_holds_the_newest_articles(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("builder.feeds.FEED_ENTRIES", 2)
     (site / "seeds/6.txt").write_text(" date 2024-05-06 LISBON (Reuters) — Mayor Rita Dias opened bridge number 6 "
