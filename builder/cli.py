@@ -152,21 +152,19 @@ def _build(args: argparse.Namespace) -> None:
 
 
 class ProgressLine:
-    """Long work shown on one line of a terminal: drawn once it has taken half a second, redrawn at most ten
-    times a second, cleared when done (a log or a pipe gets only the summary)."""
+    """Work shown on one line of a terminal as it goes: each stage, and counts redrawn at most ten times a
+    second; cleared when done (a log or a pipe gets only the summary)."""
 
-    def __init__(self, stream: TextIO, delay: float = 0.5) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.started = time.monotonic()
-        self.delay = delay
         self.drawn = 0.0
 
     def __call__(self, what: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.started < self.delay or (now - self.drawn < 0.1 and done < total):
+        if now - self.drawn < 0.1 and 0 < done < total:
             return
         self.drawn = now
-        self.stream.write(f"\r{what}: {done:,} of {total:,}\x1b[K")
+        self.stream.write(f"\r{what}: {done:,} of {total:,}\x1b[K" if total else f"\r{what}\x1b[K")
         self.stream.flush()
 
     def clear(self) -> None:

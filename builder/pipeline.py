@@ -40,7 +40,8 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 Progress = Callable[[str, int, int], None]
-"""Told of long work as it goes: (what is being done, how many are done, how many in all)."""
+"""Told of long work as it goes: (what is being done, how many are done, how many in all; 0 of 0 for a stage
+without counts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +119,10 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     skipped; many pages to render are shared among ``workers`` processes. With ``defer_search`` changed pages
     keep the old search index until ``finish_search``; with ``defer_indexes`` the pages made from all content
     files (home, indexes, timeline...) keep their current output until the next build, unless they are new. The
-    preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True,
-    rendering gives up (``Interrupted``) and the output folder stays as it was. A ``reader`` kept between builds
-    (by the preview) spares reading the parsed pages from disk each time; ``progress`` is told how reading the
-    seeds and rendering go."""
+    preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True, the
+    build gives up between two stages or two pages (``Interrupted``) and the output folder stays as it was. A
+    ``reader`` kept between builds (by the preview) spares reading the parsed pages from disk each time;
+    ``progress`` is told of each stage and how reading the seeds and rendering go."""
     started = time.perf_counter()
     config, out, state = _site_and_output(site_dir, out_dir)
     check = check_inputs(config, out)
@@ -133,13 +134,16 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     plan = ingest(config, reader=reader, progress=progress) if check.must_ingest else IngestPlan(())
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
+    _tell(progress, "reading content pages")
     content = load_content(config.content_dir, reader)
     _go_on(stop, "reading content")
     warnings = config.warnings + content.warnings
     if strict and warnings:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
+    _tell(progress, "building the site model")
     site = build_site(config, content, reader.memo)
     _go_on(stop, "building the site model")
+    _tell(progress, "comparing with the last build")
     before = live_generation(out, state).fingerprints
     files = _content_files(content)
     now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
@@ -222,6 +226,12 @@ def _counted(pages: Iterable[RenderedPage], kinds: Mapping[str, str], counter: C
             done += 1
             rendered(done)
         yield page.path, page.data
+
+
+def _tell(progress: Progress | None, stage: str) -> None:
+    """Tell ``progress`` that a stage without counts begins."""
+    if progress is not None:
+        progress(stage, 0, 0)
 
 
 def _told(progress: Progress | None, what: str, total: int) -> Callable[[int], None] | None:

@@ -163,18 +163,20 @@ def test_long_work_reports_its_progress(tmp_path: Path) -> None:
     assert seeds == [("reading seeds", n, 3) for n in (1, 2, 3)]
     assert [done for _, done, _ in pages] == list(range(1, report.rendered + 1))
     assert {total for _, _, total in pages} == {report.rendered}
+    stages = [what for what, _, total in told if not total]
+    assert stages == ["reading content pages", "building the site model", "comparing with the last build"]
+    assert told.index(("reading content pages", 0, 0)) == len(seeds)
 
 
 def test_a_terminal_shows_progress_on_one_line_cleared_at_the_end() -> None:
     stream = io.StringIO()
-    line = ProgressLine(stream, delay=0.0)
+    line = ProgressLine(stream)
+    line("building the site model", 0, 0)
     for done in range(1, 4):
         line("rendering pages", done, 3)
     line.clear()
-    assert stream.getvalue() == "\rrendering pages: 1 of 3\x1b[K\rrendering pages: 3 of 3\x1b[K\r\x1b[K"
-    quiet = io.StringIO()
-    ProgressLine(quiet)("rendering pages", 1, 3)  # a short build draws nothing
-    assert quiet.getvalue() == ""
+    assert stream.getvalue() == "\rbuilding the site model\x1b[K\rrendering pages: 3 of 3\x1b[K\r\x1b[K"  # at most
+    # one count per 0.1 s, but always the last
 
 
 def test_a_new_builder_ingests_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
