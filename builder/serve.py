@@ -35,6 +35,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import ioloop, web
 
+from builder import urls
 from builder.config import CONFIG_NAME, theme_dir
 from builder.content import PageReader
 from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError
@@ -176,8 +177,10 @@ def digest(data: bytes) -> str:
 
 
 def stylesheet_digests(out_dir: Path) -> dict[str, str]:
-    """Fingerprint of every stylesheet in the output folder, by its path inside it."""
-    return {p.relative_to(out_dir).as_posix(): digest(p.read_bytes()) for p in sorted(out_dir.rglob("*.css"))}
+    """Fingerprint of every stylesheet of the site (its assets folder: not a walk of every page), by its path
+    inside the output folder."""
+    return {p.relative_to(out_dir).as_posix(): digest(p.read_bytes())
+            for p in sorted((out_dir / urls.ASSETS).rglob("*.css"))}
 
 
 def changed_keys(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
