@@ -104,16 +104,17 @@ class Watcher:
         for path in paths:
             if not any(path == root or root in path.parents for root in self.roots):
                 continue
-            if path.is_dir():
-                current = scan([path])
-                gone = {p for p in self.snapshot if path in p.parents and p not in current}
-            else:
-                current = scan([path]) if not any(is_ignored(part) for part in path.parts[-3:]) else {}
-                gone = {p for p in self.snapshot if (p == path or path in p.parents) and p not in current}
-            for known in gone:
+            if path in self.snapshot and path.is_file():  # the usual event: a known file saved
+                before = {path: self.snapshot[path]}
+            else:  # a folder, a new file, or a path that is gone: what was known at or under it
+                prefix = f"{path}{os.sep}"
+                before = {p: s for p, s in self.snapshot.items() if p == path or str(p).startswith(prefix)}
+            ignored = not path.is_dir() and any(is_ignored(part) for part in path.parts[-3:])
+            current = {} if ignored else scan([path])
+            for known in before:
                 del self.snapshot[known]
-            changed |= gone | {p for p, stamp in current.items() if self.snapshot.get(p) != stamp}
             self.snapshot |= current
+            changed |= changed_paths(before, current)
         if changed:
             self.pending |= changed
             self.last_change = now
