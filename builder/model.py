@@ -24,7 +24,7 @@ from builder import markdown
 from builder.config import SiteConfig
 from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef
 from builder.errors import BuilderError, ContentError, raise_all
-from builder.extract.occurrences import find_names
+from builder.extract.occurrences import find_names, leftmost_longest
 from builder.sentences import split_sentences
 
 K = TypeVar("K")
@@ -579,11 +579,7 @@ class NameIndex:
                 if key is not None:
                     found.append((match.start(), match.start() + len(word), 1, key))
         found.sort(key=lambda f: (f[0], f[2], f[0] - f[1]))
-        chosen: list[tuple[int, int, str]] = []
-        for start, end, _, key in found:
-            if not chosen or start >= chosen[-1][1]:
-                chosen.append((start, end, key))
-        return chosen
+        return leftmost_longest([(start, end, key) for start, end, _, key in found])
 
 
 def _plural(noun: str) -> str:
