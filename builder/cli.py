@@ -7,10 +7,11 @@ at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -109,12 +110,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.verb == "ingest":
         from builder.pipeline import ingest
 
-        progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
-        try:
+        with _terminal_progress() as progress:
             plan = ingest(load_config(args.site), dry_run=args.dry_run, progress=progress)
-        finally:
-            if progress is not None:
-                progress.clear()
         for step in plan.steps:
             if step.action != "unchanged" or args.verbose:
                 print(f"{_VERBS[step.action][args.dry_run]} content/{step.path}: {step.reason}")
@@ -138,12 +135,9 @@ def _build(args: argparse.Namespace) -> None:
         return
     from builder.pipeline import build
 
-    progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
-    try:
-        report = build(args.site, args.out, strict=args.strict, workers=max(1, args.jobs), progress=progress)
-    finally:
-        if progress is not None:
-            progress.clear()
+    with _terminal_progress() as progress:
+        report = build(args.site, args.out, strict=args.strict, workers=max(1, args.jobs), progress=progress,
+                       inputs=check)
     if args.explain:
         for url, reason in report.reasons.items():
             print(f"rendered {url or './'}: {reason}")
@@ -172,6 +166,19 @@ class ProgressLine:
         if self.drawn:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+
+
+@contextlib.contextmanager
+def _terminal_progress() -> Iterator[ProgressLine | None]:
+    """A progress line on standard error when it is a terminal, cleared at the end; else None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    line = ProgressLine(sys.stderr)
+    try:
+        yield line
+    finally:
+        line.clear()
 
 
 def _print_warnings(warnings: Iterable[str]) -> None:

@@ -32,7 +32,7 @@ from builder.ingest import (
 from builder.model import Site, build_site, with_article
 from builder.output import check_output_dir, fill_standby, live_generation, refresh_search, write_site
 from builder.render import RenderedPage, render_page, render_pages, template_pages
-from builder.snapshot import check_inputs, last_build_file, report_line, save_last, state_file, take_snapshot
+from builder.snapshot import Check, check_inputs, last_build_file, report_line, save_last, state_file, take_snapshot
 from builder.urls import output_path, page_url
 
 P = ParamSpec("P")
@@ -113,7 +113,8 @@ def _without_cycle_collection(work: Callable[P, R]) -> Callable[P, R]:
 @_without_cycle_collection
 def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, workers: int = 1,
           defer_search: bool = False, defer_indexes: bool = False, stop: Callable[[], bool] | None = None,
-          reader: PageReader | None = None, progress: Progress | None = None) -> BuildReport:
+          reader: PageReader | None = None, progress: Progress | None = None, inputs: Check | None = None
+          ) -> BuildReport:
     """Ingest new seeds, then render the site into ``out_dir`` (default: ``<site>/output``); with ``strict``,
     warnings fail the build before anything is written. Work that nothing changed since the last build is
     skipped; many pages to render are shared among ``workers`` processes. With ``defer_search`` changed pages
@@ -122,10 +123,12 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     preview uses both to show an edited page first and the rest a moment later. Once ``stop`` returns True, the
     build gives up between two stages or two pages (``Interrupted``) and the output folder stays as it was. A
     ``reader`` kept between builds (by the preview) spares reading the parsed pages from disk each time;
-    ``progress`` is told of each stage and how reading the seeds and rendering go."""
+    ``progress`` is told of each stage and how reading the seeds and rendering go. ``inputs`` are the stamps of
+    the inputs when the caller has just taken them (the command line does, to answer a build with nothing to do
+    before loading the pipeline)."""
     started = time.perf_counter()
     config, out, state = _site_and_output(site_dir, out_dir)
-    check = check_inputs(config, out)
+    check = inputs or check_inputs(config, out)
     if check.unchanged:
         return _unchanged(check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
@@ -138,8 +141,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     content = load_content(config.content_dir, reader)
     _go_on(stop, "reading content")
     warnings = config.warnings + content.warnings
-    if strict and warnings:
-        raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
+    _refuse_warnings(warnings, strict)
     _tell(progress, "building the site model")
     site = build_site(config, content, reader.memo)
     _go_on(stop, "building the site model")
@@ -258,11 +260,16 @@ def _reported(work: Callable[[T], R], progress: Progress | None, what: str, tota
     return counted
 
 
+def _refuse_warnings(warnings: tuple[str, ...], strict: bool) -> None:
+    """With ``strict``, warnings fail the build."""
+    if strict and warnings:
+        raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
+
+
 def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:
     """The report of a build that found nothing changed since the last one."""
     warnings = tuple(summary["warnings"])
-    if strict and warnings:
-        raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
+    _refuse_warnings(warnings, strict)
     return BuildReport(IngestPlan(()), Counter(summary["pages"]), 0, 0, seconds, warnings)
 
 
