@@ -12,9 +12,10 @@ import difflib
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
@@ -189,24 +190,33 @@ _Loader.yaml_implicit_resolvers = {
 
 def load_content(content_dir: Path, reader: PageReader | None = None) -> Content:
     """Read and validate every page; raise all problems together."""
-    made = (reader or PageReader()).made
+    reader = reader or PageReader()
     articles: list[ArticlePage] = []
     entities: list[EntityPage] = []
     problems: list[BuilderError] = []
     warnings: list[str] = []
-    for section in SECTIONS:
-        for path in list_pages(content_dir / section):
-            try:
-                page, found = made(path, functools.partial(_page, path, section))
-                warnings += found
-                if isinstance(page, ArticlePage):
-                    articles.append(page)
-                else:
-                    entities.append(page)
-            except BuilderError as exc:
-                problems.append(exc)
+    for path, section in content_pages(content_dir):
+        try:
+            page, found = load_page(path, section, reader)
+            warnings += found
+            if isinstance(page, ArticlePage):
+                articles.append(page)
+            else:
+                entities.append(page)
+        except BuilderError as exc:
+            problems.append(exc)
     raise_all(problems)
     return Content(tuple(articles), tuple(entities), tuple(warnings))
+
+
+def content_pages(content_dir: Path) -> list[tuple[Path, Section]]:
+    """Every page of the content folder and its section, section by section."""
+    return [(path, section) for section in SECTIONS for path in list_pages(content_dir / section)]
+
+
+def load_page(path: Path, section: Section, reader: PageReader) -> tuple[ArticlePage | EntityPage, list[str]]:
+    """One page of ``section`` and the warnings about its front matter, read through ``reader``."""
+    return reader.made(path, functools.partial(_page, path, section))
 
 
 def _page(path: Path, section: Section, parsed: ParsedPage) -> tuple[ArticlePage | EntityPage, list[str]]:
@@ -302,6 +312,29 @@ class PageReader:
             self._dirty = True
         return kept[1]
 
+    def prefetch(self, paths: Sequence[Path], workers: int, warm: Callable[[PageReader, Path], object]) -> None:
+        """Read the pages among ``paths`` that are not parsed yet (or whose files changed) in ``workers`` forked
+        processes, each running ``warm`` on its share (which reads the page through the reader it is given, and
+        may keep what it derives with ``memo``), and keep what they parsed: a build that finds many pages new
+        then reads them on all cores. A page that ``warm`` finds a problem in is left for the build to report."""
+        todo = [path for path in paths if self._changed(str(path))]
+        if workers < 2 or len(todo) < 2 * _PREFETCH_SHARE or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        global _PREFETCHING
+        _PREFETCHING = (self, todo, warm)
+        count = -(-len(todo) // _PREFETCH_SHARE)
+        shares = [range(first, len(todo), count) for first in range(count)]  # interleaved: some pages cost more
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for entries in pool.imap_unordered(_prefetch_share, shares):
+                    for name, entry, kept in entries:
+                        self._parsed[name] = entry
+                        if not kept:
+                            self._unkept.add(name)
+        finally:
+            _PREFETCHING = None
+        self._dirty = True
+
     def recheck(self) -> None:
         """Look at every file's stamp again on its next read (after files were written)."""
         self._checked.clear()
@@ -316,6 +349,14 @@ class PageReader:
         temporary = self._cache_file.with_suffix(".tmp")
         temporary.write_text(json.dumps({"version": builder_digest(), "pages": entries}), encoding="utf-8")
         os.replace(temporary, self._cache_file)
+
+    def _changed(self, name: str) -> bool:
+        """True when the file is not parsed yet, or changed since."""
+        cached = self._parsed.get(name)
+        if cached is None:
+            return True
+        stat = os.stat(name)
+        return cached[0] != (stat.st_mtime_ns, stat.st_size)
 
     def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]:
         name = str(path)  # str keys: comparing Path objects is many times slower
@@ -335,6 +376,29 @@ class PageReader:
             self._checked.add(name)
         assert cached is not None
         return cached
+
+
+_PREFETCH_SHARE = 400
+"""Pages each process reads at a time; below two shares, starting processes costs more than it saves."""
+_PREFETCHING: tuple[PageReader, list[Path], Callable[[PageReader, Path], object]] | None = None
+"""What forked reading processes work on: set by the parent just before it forks, read by the children."""
+
+
+def _prefetch_share(indices: range) -> list[tuple[str, Any, bool]]:
+    """In a forked process: read a share of the pages; what was parsed of each (cache entry, and whether the
+    JSON cache can keep it)."""
+    assert _PREFETCHING is not None
+    reader, todo, warm = _PREFETCHING
+    done = []
+    for index in indices:
+        name = str(todo[index])
+        try:
+            warm(reader, todo[index])
+        except BuilderError:
+            continue
+        if name in reader._parsed:
+            done.append((name, reader._parsed[name], name not in reader._unkept))
+    return done
 
 
 def _load_parsed(cache_file: Path) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:

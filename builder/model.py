@@ -212,7 +212,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
     moved = _moved(content.entities)
     content = Content(tuple(_follow_moves(a, moved) for a in content.articles), content.entities, content.warnings)
     pages: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
-    parsed = {p.path: _analysis(memo, p) for p in pages}
+    parsed = {p.path: analysis(memo, p) for p in pages}
     raise_all(list(_reference_problems(content, entities)) + list(_link_problems(content, parsed)))
     articles = tuple(sorted(
         (Article(a, tuple(parsed[a.path][0])) for a in content.articles),
@@ -505,8 +505,7 @@ def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str) ->
                         f"{what} '{slug}', but content/{section}/{slug}.md does not exist{hint}")
 
 
-def _analysis(memo: Memo, page: ArticlePage | EntityPage
-              ) -> tuple[list[markdown.Paragraph], list[tuple[int, str]]]:
+def analysis(memo: Memo, page: ArticlePage | EntityPage) -> tuple[list[markdown.Paragraph], list[tuple[int, str]]]:
     """The page's paragraphs and links (kept by ``memo`` as plain data)."""
     def compute() -> list[Any]:
         found, links = markdown.analyse(page.body)

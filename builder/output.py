@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,15 +89,19 @@ def live_generation(out_dir: Path, state_file: Path) -> Generation:
     return _load_state(state_file).get(str(out.stat().st_ino)) or Generation()
 
 
-def write_site(rendered: Iterable[tuple[str, bytes]], reused: Sequence[str], fingerprints: Mapping[str, Any],
-               out_dir: Path, state_file: Path, search: bool, defer_search: bool = False,
-               stop: Callable[[], bool] | None = None) -> WriteReport:
-    """Make the output folder hold exactly the ``rendered`` files (path, bytes) plus the ``reused`` files of the
-    current output, in one atomic step. Rendered files go into the twin as they come, so a big site is never
-    held in memory whole. ``fingerprints`` are recorded for the next build. With ``defer_search``, changed pages
-    keep the current search index (marked stale) instead of waiting for Pagefind: the preview shows a page first
-    and indexes it a moment later. When ``stop`` returns True while Pagefind runs, it is stopped and
-    ``Interrupted`` raised; the output folder is left as it was, as it is by any error while the files come."""
+def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[str],
+               fingerprints: Mapping[str, Any], out_dir: Path, state_file: Path, search: bool,
+               defer_search: bool = False, stop: Callable[[], bool] | None = None, pending: Collection[str] = ()
+               ) -> WriteReport:
+    """Make the output folder hold exactly the files that ``produce`` stores plus the ``reused`` files of the
+    current output, in one atomic step. ``produce`` is given the function that stores one file (path, bytes)
+    into the twin, and yields what that function returned for each file. Files go into the twin as they come, so
+    a big site is never held in memory whole; ``pending`` names the files that other processes may store (render
+    processes forked by ``produce``: this process learns of them only when they are yielded). ``fingerprints``
+    are recorded for the next build. With ``defer_search``, changed pages keep the current search index (marked
+    stale) instead of waiting for Pagefind: the preview shows a page first and indexes it a moment later. When
+    ``stop`` returns True while Pagefind runs, it is stopped and ``Interrupted`` raised; the output folder is left
+    as it was, as it is by any error while the files come."""
     out = _prepare(out_dir)
     twin = standby_dir(out_dir)
     state = _load_state(state_file)
@@ -106,7 +110,14 @@ def write_site(rendered: Iterable[tuple[str, bytes]], reused: Sequence[str], fin
     state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
     _save_state(state_file, state)
     try:
-        target, written = _write_stream(twin, known, rendered)
+        writer = _Writer(twin, dict(known), known)
+        for path in pending:
+            known.pop(path, None)  # unknown until its process reports it stored
+        target: dict[str, str] = {}
+        written = 0
+        for stored in produce(writer.store):
+            target[stored.path] = known[stored.path] = stored.digest
+            written += stored.written
         target.update(_reused(reused, live))
         written += _sync(twin, known, target, {}, out)
         if live is not None and _holds(live, target, search, defer_search):
@@ -133,6 +144,44 @@ def write_site(rendered: Iterable[tuple[str, bytes]], reused: Sequence[str], fin
     return WriteReport(len(target), written, removed, stale)
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One file stored into the twin."""
+
+    path: str
+    """Path inside the output folder."""
+    digest: str
+    """SHA-256 of its bytes."""
+    written: bool
+    """False when the twin held these bytes already."""
+
+
+Store = Callable[[str, bytes], Stored]
+"""Stores one file (path inside the output folder, bytes) into the twin; safe to call in a forked process."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Writer:
+    """Writes files into the twin, leaving alone those whose bytes it holds already."""
+
+    twin: Path
+    before: Mapping[str, str]
+    """What the twin held when the build began (path -> digest)."""
+    known: dict[str, str]
+    """What it is known to hold now: a file leaves it while it is written (in the process that writes it)."""
+
+    def store(self, path: str, data: bytes) -> Stored:
+        digest = _digest(data)
+        if self.before.get(path) == digest:
+            return Stored(path, digest, False)
+        destination = self.twin / path
+        self.known.pop(path, None)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
+        self.known[path] = digest
+        return Stored(path, digest, True)
+
+
 def _keep_twin_state(state_file: Path, state: dict[str, Generation | None], twin: Path, known: dict[str, str]) -> None:
     """Record what the twin holds now, ``known`` (a file being written is not in it), after a failed, interrupted
     or partial write, so the next build need not write it all again."""
@@ -149,7 +198,7 @@ def refresh_search(out_dir: Path, state_file: Path, stop: Callable[[], bool] | N
     if not live.search_stale:
         return None
     pages = [p for p in live.files if not p.startswith(urls.SEARCH_INDEX)]
-    return write_site({}, pages, live.fingerprints, out, state_file, search=True, stop=stop)
+    return write_site(lambda store: (), pages, live.fingerprints, out, state_file, search=True, stop=stop)
 
 
 def fill_standby(out_dir: Path, state_file: Path, stop: Callable[[], bool] | None = None) -> bool:
@@ -221,18 +270,6 @@ def _open_twin(twin: Path, state: dict[str, Generation | None]) -> dict[str, str
         raise OutputError(twin, None, f"cannot create the output folder ({exc.strerror}); "
                                       "check permissions or choose another --out") from exc
     return {}
-
-
-def _write_stream(twin: Path, known: dict[str, str], rendered: Iterable[tuple[str, bytes]]
-                  ) -> tuple[dict[str, str], int]:
-    """Write each rendered file into the twin unless it holds those bytes already; the digest of every file and
-    how many were written."""
-    target: dict[str, str] = {}
-    written = 0
-    for path, data in rendered:
-        target[path] = _digest(data)
-        written += _sync(twin, known, {path: target[path]}, {path: data}, twin)
-    return target, written
 
 
 def _reused(reused: Sequence[str], live: Generation | None) -> dict[str, str]:

@@ -9,11 +9,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
-from builder.content import Content, PageReader, load_content, page_slug, read_article
+from builder.content import (
+    Content,
+    PageReader,
+    Section,
+    content_pages,
+    load_content,
+    load_page,
+    page_slug,
+    read_article,
+)
 from builder.deps import explain, fingerprints
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.feeds import base_url_warning
@@ -29,8 +38,16 @@ from builder.ingest import (
     read_pages,
     read_record,
 )
-from builder.model import Site, build_site, with_article
-from builder.output import check_output_dir, fill_standby, live_generation, refresh_search, write_site
+from builder.model import Site, analysis, build_site, with_article
+from builder.output import (
+    Store,
+    Stored,
+    check_output_dir,
+    fill_standby,
+    live_generation,
+    refresh_search,
+    write_site,
+)
 from builder.render import RenderedPage, render_page, render_pages, template_pages
 from builder.snapshot import Check, check_inputs, last_build_file, report_line, save_last, state_file, take_snapshot
 from builder.urls import output_path, page_url
@@ -138,6 +155,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
     _tell(progress, "reading content pages")
+    reader.prefetch([path for path, _ in content_pages(config.content_dir)], workers, _warm)
     content = load_content(config.content_dir, reader)
     _go_on(stop, "reading content")
     warnings = config.warnings + content.warnings
@@ -156,11 +174,11 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     stale -= later
     kinds = template_pages(site)
     counter = Counter(kinds.values())
-    rendered = render_pages(site, only=stale.__contains__, workers=workers, stop=stop)
-    pages = _counted(rendered, kinds, counter, _told(progress, "rendering pages", len(stale)))
+    rendered = _rendering(site, stale, workers, stop, kinds, counter, _told(progress, "rendering pages", len(stale)))
     reused = [output_path(url) for url in kinds if url not in stale]
     record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files}
-    written = write_site(pages, reused, record, out, state, search=config.search, defer_search=defer_search)
+    written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search,
+                         pending=[output_path(url) for url in stale])
     reasons = {url: explain(url, now, before) for url in sorted(stale)}
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
@@ -168,6 +186,14 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
               {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)
+
+
+def _warm(reader: PageReader, path: Path) -> None:
+    """Read one content page and what the site model derives from it alone (``PageReader.prefetch`` runs this
+    in processes when a build finds many pages new), and the digest of its front matter (for ``fingerprints``)."""
+    page, _ = load_page(path, cast(Section, path.parent.name), reader)
+    analysis(reader.memo, page)
+    reader.front_digest(path)
 
 
 def page_reader(site_root: Path) -> PageReader:
@@ -216,18 +242,25 @@ def _go_on(stop: Callable[[], bool] | None, stage: str) -> None:
         raise Interrupted(stage)
 
 
-def _counted(pages: Iterable[RenderedPage], kinds: Mapping[str, str], counter: Counter[str],
-             rendered: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of each page as it is made, counting the files that are not template pages (assets...) and
+def _rendering(site: Site, stale: set[str], workers: int, stop: Callable[[], bool] | None, kinds: Mapping[str, str],
+               counter: Counter[str], rendered: Callable[[int], None] | None) -> Callable[[Store], Iterator[Stored]]:
+    """What renders the ``stale`` template pages and the other files and stores each into the output's twin (in the
+    render processes, when there are several), counting the files that are not template pages (assets...) and
     telling ``rendered`` how many template pages are done."""
-    done = 0
-    for page in pages:
-        if page.url not in kinds:
-            counter[page.kind] += 1
-        elif rendered is not None:
-            done += 1
-            rendered(done)
-        yield page.path, page.data
+    def produce(store: Store) -> Iterator[Stored]:
+        def each(page: RenderedPage) -> tuple[str, str, Stored]:
+            return page.url, page.kind, store(page.path, page.data)
+
+        done = 0
+        for url, kind, stored in render_pages(site, each, only=stale.__contains__, workers=workers, stop=stop):
+            if url not in kinds:
+                counter[kind] += 1
+            elif rendered is not None:
+                done += 1
+                rendered(done)
+            yield stored
+
+    return produce
 
 
 def _tell(progress: Progress | None, stage: str) -> None:

@@ -15,7 +15,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup, escape
@@ -25,6 +25,8 @@ from builder.config import template_dirs
 from builder.errors import Interrupted, TemplateError
 from builder.model import Article, Citation, Entity, Mention, NameIndex, Site
 from builder.sentences import split_sentences
+
+T = TypeVar("T")
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -78,26 +80,27 @@ def emphasise(sentence: str, words: str) -> Markup:
     return Markup(f"{escape(before)}<strong>{escape(found)}</strong>{escape(after)}")
 
 
-def render_pages(site: Site, only: Callable[[str], bool] | None = None, workers: int = 1,
-                 stop: Callable[[], bool] | None = None) -> Iterator[RenderedPage]:
-    """Every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the sitemap, one at a
-    time as they are made (so a big site need not be held in memory).
+def render_pages(site: Site, each: Callable[[RenderedPage], T], only: Callable[[str], bool] | None = None,
+                 workers: int = 1, stop: Callable[[], bool] | None = None) -> Iterator[T]:
+    """``each`` of every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the
+    sitemap, one at a time as they are made (so a big site need not be held in memory).
 
     With ``only``, template pages whose URL it rejects are left out (they have not changed since the last build);
     the other files are cheap and always made. With ``workers`` > 1, many pages are rendered in that many
-    processes (forked, so they share the site model without copying it). Rendering in this process, it raises
+    processes (forked, so they share the site model without copying it), which apply ``each`` themselves (so
+    it may write the page, and return only what the caller needs to know). Rendering in this process, it raises
     ``Interrupted`` between two pages once ``stop`` returns True.
     """
     assets = asset_files(site.config.templates_dir)
     specs = list(_page_specs(site))
     chosen = [spec for spec in specs if only is None or only(spec[0])]
     if _worth_forking(len(chosen), workers):
-        yield from _render_in_processes(site, chosen, assets, workers)
+        yield from _render_in_processes(site, chosen, assets, workers, each)
     else:
-        yield from _render_specs(site, chosen, assets, stop)
-    yield from (RenderedPage(urls.asset_url(name), "asset", data) for name, data in assets.items())
-    yield from _machine_files(site, [url for url, kind, *_ in specs if kind != "404"])
-    yield from _redirects(site)
+        yield from map(each, _render_specs(site, chosen, assets, stop))
+    yield from (each(RenderedPage(urls.asset_url(name), "asset", data)) for name, data in assets.items())
+    yield from map(each, _machine_files(site, [url for url, kind, *_ in specs if kind != "404"]))
+    yield from map(each, _redirects(site))
 
 
 def render_page(site: Site, url: str) -> RenderedPage:
@@ -124,14 +127,15 @@ def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets
         yield _render(env, site, assets, *spec)
 
 
-_FORKED: tuple[Site, list[tuple[str, str, str, Context]], dict[str, bytes]] | None = None
+_FORKED: tuple[Site, list[tuple[str, str, str, Context]], dict[str, bytes], Callable[[RenderedPage], Any]] | None \
+    = None
 """What forked render processes work on: set by the parent just before it forks, read by the children."""
 
 
 def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
-                         workers: int) -> Iterator[RenderedPage]:
+                         workers: int, each: Callable[[RenderedPage], T]) -> Iterator[T]:
     global _FORKED
-    _FORKED = (site, specs, assets)
+    _FORKED = (site, specs, assets, each)
     chunks = [range(start, min(start + _PER_PROCESS, len(specs))) for start in range(0, len(specs), _PER_PROCESS)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -141,10 +145,10 @@ def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]],
         _FORKED = None
 
 
-def _render_chunk(indices: range) -> list[RenderedPage]:
+def _render_chunk(indices: range) -> list[Any]:
     assert _FORKED is not None
-    site, specs, assets = _FORKED
-    return list(_render_specs(site, [specs[i] for i in indices], assets))
+    site, specs, assets, each = _FORKED
+    return [each(page) for page in _render_specs(site, [specs[i] for i in indices], assets)]
 
 
 def template_pages(site: Site) -> dict[str, str]:

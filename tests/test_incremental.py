@@ -312,13 +312,59 @@ def test_the_twin_can_be_filled_ahead_so_an_edit_writes_only_what_changed(tmp_pa
     assert _tree(root / "output") == _clean_build(root, tmp_path)
 
 
-def test_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def _in_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read and render even a small site in processes (they start only for hundreds of pages)."""
     monkeypatch.setattr("builder.render._PER_PROCESS", 2)
-    shutil.copytree(site, tmp_path / "parallel", ignore=shutil.ignore_patterns("output", ".output*", "cache"))
-    build(tmp_path / "parallel", workers=2)
-    assert _tree(tmp_path / "parallel/output") == _tree(site / "output")
+    monkeypatch.setattr("builder.content._PREFETCH_SHARE", 2)
 
+
+def _forget_rendering(site: Path) -> None:
+    """Remove the output and what rendering kept (the pages parsed), not what ingest knows."""
+    for kept in (site / "output", site / ".output-standby", *(site / ".builder/cache").glob("*.json")):
+        if kept.is_dir():
+            shutil.rmtree(kept)
+        elif kept.exists() and not kept.name.endswith((".last.json", "seeds.json")):
+            kept.unlink()
+
+
+def test_reading_and_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _in_processes(monkeypatch)
+    built = _tree(site / "output")
+    _forget_rendering(site)
+    report = build(site, workers=2)
+    assert report.ingest.counts() == {}  # the pages were all read in the processes, not by ingest
+    assert report.written == len(built)
+    assert _tree(site / "output") == built
+    _edit_text(site)  # the next build trusts what the processes parsed and wrote
+    build(site, workers=2)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_a_bad_page_read_in_a_process_is_reported_like_any(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _in_processes(monkeypatch)
+    _forget_rendering(site)
+    page = _article(site, "a.txt")
+    page.write_text(page.read_text().replace("title:", "title: [unclosed", 1))
+    with pytest.raises(BuilderError) as caught:
+        build(site, workers=2)
+    assert str(caught.value).startswith(f"{page}:2:")
+
+
+def test_a_build_that_fails_in_a_render_process_leaves_the_next_build_right(site: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _in_processes(monkeypatch)
+    prepare_next(site)  # the twin holds the site: the render processes write changed pages into it
+    _change_template(site)
+    home = site / "templates/home.html"  # the first page fails while other processes go on
+    home.write_text(home.read_text().replace("{% block main %}", "{% block main %}{{ nothing.here }}", 1))
+    with pytest.raises(BuilderError):
+        build(site, workers=2)
+    shutil.rmtree(site / "templates")  # back to the site as it was: the pages written for the failed build go
+    build(site, workers=2)
+    _edit_text(site)
+    build(site, workers=2)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 def test_a_template_error_in_a_render_process_names_the_template(site: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
