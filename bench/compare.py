@@ -86,10 +86,10 @@ def clean_output(site: Path) -> None:
     """Forget everything the render stage knows: the output, its twin, rendered-page state, parsed content. The
     ingest stage's extraction cache and its record of the last build stay, so no ingest runs: this times
     content -> output only (ingest is the pipeline column)."""
-    for name in ("output", ".output-standby"):
+    for name in ("output", ".output-standby", ".builder/cache/pages"):
         shutil.rmtree(site / name, ignore_errors=True)
-    for path in (site / ".builder/cache").glob("*.json"):
-        if path.name == "pages.json" or (path.name.startswith("output-") and not path.name.endswith(".last.json")):
+    for path in (site / ".builder/cache").glob("output-*.json"):
+        if not path.name.endswith(".last.json"):
             path.unlink()
 
 

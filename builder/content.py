@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import os
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,19 +263,20 @@ class PageReader:
     """Reads pages, parsing each file once while it is unchanged (same size and modification time), and knows a
     digest of each page's text (what ``deps`` fingerprints pages with).
 
-    With a ``cache_file``, parsed pages are kept on disk between builds (JSON; only pages whose front matter
-    survives JSON unchanged), so a build parses only the files that changed.
+    With a ``cache_dir``, parsed pages are kept on disk between builds (JSON; only pages whose front matter
+    survives JSON unchanged), so a build parses only the files that changed. The pages are spread over
+    ``CACHE_SHARDS`` files by a hash of their path, and a build writes back only the files whose pages changed.
     """
 
-    def __init__(self, cache_file: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
         self._parsed: dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]] = {}  # by str(path)
         self._checked: set[str] = set()
-        self._cache_file = cache_file
-        self._dirty = False
+        self._cache_dir = cache_dir
+        self._dirty: set[int] = set()  # shards whose pages changed
         self._made: dict[str, tuple[object, object]] = {}
         self._unkept: set[str] = set()  # pages whose front matter would not survive the JSON cache
-        if cache_file is not None:
-            self._parsed = _load_parsed(cache_file)
+        if cache_dir is not None:
+            self._parsed = _load_parsed(cache_dir)
 
     def read(self, path: Path) -> ParsedPage:
         """The parsed page; a copy of its front matter, so callers may not change what is cached."""
@@ -309,7 +311,7 @@ class PageReader:
         if kept is None or kept[0] != tag:
             kept = [tag, compute()]
             memos[name] = kept
-            self._dirty = True
+            self._dirty.add(_shard(str(path)))
         return kept[1]
 
     def prefetch(self, paths: Sequence[Path], workers: int, warm: Callable[[PageReader, Path], object]) -> None:
@@ -329,26 +331,41 @@ class PageReader:
                 for entries in pool.imap_unordered(_prefetch_share, shares):
                     for name, entry, kept in entries:
                         self._parsed[name] = entry
-                        if not kept:
+                        self._dirty.add(_shard(name))
+                        if kept:
+                            self._unkept.discard(name)
+                        else:
                             self._unkept.add(name)
         finally:
             _PREFETCHING = None
-        self._dirty = True
 
     def recheck(self) -> None:
         """Look at every file's stamp again on its next read (after files were written)."""
         self._checked.clear()
 
     def save(self) -> None:
-        """Keep what was parsed for the next build (pages not read in this build are dropped)."""
-        if self._cache_file is None or (not self._dirty and set(self._parsed) == self._checked):
+        """Keep what was parsed for the next build (pages not read in this build are dropped), writing only the
+        cache files whose pages changed."""
+        if self._cache_dir is None:
             return
-        entries = {p: [list(e[0]), *e[1], e[2], e[3]] for p, e in self._parsed.items()
-                   if p in self._checked and p not in self._unkept}
-        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._cache_file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": builder_digest(), "pages": entries}), encoding="utf-8")
-        os.replace(temporary, self._cache_file)
+        dropped = [name for name in self._parsed if name not in self._checked]
+        for name in dropped:
+            del self._parsed[name]
+        shards = self._dirty | {_shard(name) for name in dropped}
+        if not shards:
+            return
+        entries: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
+        for name, e in self._parsed.items():
+            shard = _shard(name)
+            if shard in entries and name not in self._unkept:
+                entries[shard][name] = [list(e[0]), *e[1], e[2], e[3]]
+        self._cache_dir.mkdir(parents=True, exist_ok=True)
+        for shard, pages in sorted(entries.items()):
+            path = self._cache_dir / f"{shard:02x}.json"
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(json.dumps({"version": builder_digest(), "pages": pages}), encoding="utf-8")
+            os.replace(temporary, path)
+        self._dirty.clear()
 
     def _changed(self, name: str) -> bool:
         """True when the file is not parsed yet, or changed since."""
@@ -368,7 +385,7 @@ class PageReader:
                 text = read_text(path)
                 cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest(), {})
                 self._parsed[name] = cached
-                self._dirty = True
+                self._dirty.add(_shard(name))
                 if not _survives_json(cached[1][0]):
                     self._unkept.add(name)
                 else:
@@ -401,14 +418,28 @@ def _prefetch_share(indices: range) -> list[tuple[str, Any, bool]]:
     return done
 
 
-def _load_parsed(cache_file: Path) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
-    try:
-        data = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != builder_digest():
-        return {}
-    return {p: ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6]) for p, e in data["pages"].items()}
+CACHE_SHARDS = 64
+"""Files the page cache is spread over: an edit rewrites one, about 1/64 of the cache."""
+
+
+def _shard(name: str) -> int:
+    """The cache file that keeps the page at path ``name``."""
+    return zlib.crc32(name.encode()) % CACHE_SHARDS
+
+
+def _load_parsed(cache_dir: Path) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
+    """What the cache files of an earlier build hold (those of another version of the builder are left out)."""
+    parsed = {}
+    version = builder_digest()
+    for shard in range(CACHE_SHARDS):
+        try:
+            data = json.loads((cache_dir / f"{shard:02x}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("version") == version:
+            parsed.update({p: ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6])
+                           for p, e in data["pages"].items()})
+    return parsed
 
 
 def _copy(value: Any) -> Any:

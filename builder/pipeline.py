@@ -198,7 +198,7 @@ def _warm(reader: PageReader, path: Path) -> None:
 
 def page_reader(site_root: Path) -> PageReader:
     """A reader of content pages that keeps what it parsed in the site's build cache."""
-    return PageReader(site_root / ".builder" / "cache" / "pages.json")
+    return PageReader(site_root / ".builder" / "cache" / "pages")
 
 
 @_without_cycle_collection

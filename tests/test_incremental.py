@@ -320,11 +320,11 @@ def _in_processes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _forget_rendering(site: Path) -> None:
     """Remove the output and what rendering kept (the pages parsed), not what ingest knows."""
-    for kept in (site / "output", site / ".output-standby", *(site / ".builder/cache").glob("*.json")):
-        if kept.is_dir():
-            shutil.rmtree(kept)
-        elif kept.exists() and not kept.name.endswith((".last.json", "seeds.json")):
-            kept.unlink()
+    for folder in ("output", ".output-standby", ".builder/cache/pages"):
+        shutil.rmtree(site / folder, ignore_errors=True)
+    for state in (site / ".builder/cache").glob("output-*.json"):
+        if not state.name.endswith(".last.json"):
+            state.unlink()
 
 
 def test_reading_and_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,

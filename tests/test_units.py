@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from builder import markdown, urls
 from builder.config import parse_config
-from builder.content import escape_markdown, make_slug, parse_page
+from builder.content import PageReader, escape_markdown, make_slug, parse_page
 from builder.errors import BuildFailed, ConfigError, ContentError
 from builder.ingest import derive_title
 
@@ -125,3 +125,30 @@ def test_front_matter_dates_are_read_as_text_and_checked_by_the_builder() -> Non
 def test_text_fragments_are_percent_encoded_like_urllib(text: str) -> None:
     assert urls.text_fragment(text, edge=10**6) == ":~:text=" + urllib.parse.quote(" ".join(text.split()), safe="") \
         .replace("-", "%2D")
+
+
+def test_the_page_cache_keeps_pages_between_builds_and_rewrites_only_what_changed(tmp_path: Path) -> None:
+    pages = tmp_path / "content/people"
+    pages.mkdir(parents=True)
+    for number in range(20):
+        (pages / f"p{number}.md").write_text(f"---\nname: Person {number}\n---\nAbout {number}.\n")
+    cache = tmp_path / "cache"
+    first = PageReader(cache)
+    for path in sorted(pages.iterdir()):
+        first.read(path)
+    first.save()
+    files = {p.name: p.stat().st_ino for p in cache.iterdir()}
+    assert len(files) > 1  # spread over several files
+    edited, removed = pages / "p3.md", pages / "p7.md"
+    edited.write_text("---\nname: Person three\n---\nEdited.\n")
+    removed.unlink()
+    second = PageReader(cache)
+    for path in sorted(pages.iterdir()):
+        second.read(path)
+    second.save()
+    rewritten = {p.name for p in cache.iterdir() if p.stat().st_ino != files.get(p.name)}  # each is replaced
+    assert 1 <= len(rewritten) <= 2  # the files of the edited page and of the removed one
+    third = PageReader(cache)
+    assert third.read(edited)[0] == {"name": "Person three"}
+    assert third.read(pages / "p1.md")[2] == "About 1.\n"
+    assert not any(str(removed) in p.read_text() for p in cache.iterdir())
