@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
 import os
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,19 @@ class SeedCache:
                 problems.append(exc)
         raise_all(problems)
         return seeds
+
+    def analyse(self, seeds: Sequence[Seed], workers: int = 1, done: Callable[[int], None] | None = None) -> None:
+        """Run extraction on the seeds that have no result yet, in ``workers`` forked processes when they are
+        many (a first build of thousands of seeds); ``done`` is told how many seeds are analysed so far."""
+        todo = [seed for seed in seeds if "extraction" not in self._entries[str(seed.path)]]
+        count = len(seeds) - len(todo)
+        for results in _extractions(todo, workers):
+            for key, extraction in results:
+                self._entries[key]["extraction"] = extraction
+                self._changed = True
+            count += len(results)
+            if done is not None:
+                done(count)
 
     def extract(self, seed: Seed) -> Extraction:
         """What extraction finds in the seed (computed once per version of the seed file)."""
@@ -88,6 +102,25 @@ class SeedCache:
             return {}
         seeds = data.get("seeds")
         return seeds if isinstance(seeds, dict) else {}
+
+
+_SHARE = 100
+"""Seeds a process analyses at a time; below two shares, starting processes costs more than it saves."""
+
+
+def _extractions(seeds: list[Seed], workers: int) -> Iterator[list[tuple[str, Any]]]:
+    """(seed path, extraction as data) of every seed, one at a time, or a share at a time in processes when
+    worth it."""
+    shares = [seeds[start:start + _SHARE] for start in range(0, len(seeds), _SHARE)]
+    if workers < 2 or len(shares) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_extract_share([seed]) for seed in seeds)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap_unordered(_extract_share, shares)
+
+
+def _extract_share(seeds: list[Seed]) -> list[tuple[str, Any]]:
+    return [(str(seed.path), to_data(extract_entities(seed.paragraphs, seed.dateline))) for seed in seeds]
 
 
 def to_data(value: Any) -> Any:

@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="where to write the site (default: <site>/output)")
     build_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                           help="render in N processes when many pages changed (default: one per core)")
+                           help="read, render and write in N processes when many seeds or pages are new or "
+                                "changed (default: one per core)")
     build_cmd.add_argument("--explain", action="store_true",
                            help="say why each page was rendered again (which of its inputs changed)")
     build_cmd.add_argument("--strict", action="store_true",
@@ -75,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--dry-run", action="store_true",
                             help="list what would be created, updated, kept or removed, and why; write nothing")
     ingest_cmd.add_argument("--verbose", action="store_true", help="also list the pages that are up to date")
+    ingest_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                            help="analyse new seeds in N processes when they are many (default: one per core)")
 
     serve_cmd = verbs.add_parser(
         "serve", parents=[site], help="preview the site with live reload",
@@ -111,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
         from builder.pipeline import ingest
 
         with _terminal_progress() as progress:
-            plan = ingest(load_config(args.site), dry_run=args.dry_run, progress=progress)
+            plan = ingest(load_config(args.site), dry_run=args.dry_run, progress=progress, workers=max(1, args.jobs))
         for step in plan.steps:
             if step.action != "unchanged" or args.verbose:
                 print(f"{_VERBS[step.action][args.dry_run]} content/{step.path}: {step.reason}")

@@ -54,7 +54,6 @@ from builder.urls import output_path, page_url
 
 P = ParamSpec("P")
 R = TypeVar("R")
-T = TypeVar("T")
 
 Progress = Callable[[str, int, int], None]
 """Told of long work as it goes: (what is being done, how many are done, how many in all; 0 of 0 for a stage
@@ -93,14 +92,15 @@ class BuildReport:
 
 
 def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None,
-           progress: Progress | None = None) -> IngestPlan:
-    """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``)."""
+           progress: Progress | None = None, workers: int = 1) -> IngestPlan:
+    """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``); many new
+    seeds are analysed in ``workers`` processes."""
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
+    cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))
     disk, raw = read_pages(config.content_dir, reader or PageReader())
     record, moved = follow_renames(read_record(config.root), disk)
-    extract = _reported(cache.extract, progress, "reading seeds", len(seeds))
-    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), extract, added_paths(record, disk))
+    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract, added_paths(record, disk))
     if not dry_run:
         cache.save()
     add_moves(drafts, moved, record)
@@ -151,7 +151,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
     reader = reader or page_reader(config.root)
     reader.recheck()
-    plan = ingest(config, reader=reader, progress=progress) if check.must_ingest else IngestPlan(())
+    plan = ingest(config, reader=reader, progress=progress, workers=workers) if check.must_ingest else \
+        IngestPlan(())
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
     _tell(progress, "reading content pages")
@@ -274,23 +275,6 @@ def _told(progress: Progress | None, what: str, total: int) -> Callable[[int], N
     if progress is None:
         return None
     return lambda done: progress(what, done, total)
-
-
-def _reported(work: Callable[[T], R], progress: Progress | None, what: str, total: int) -> Callable[[T], R]:
-    """``work``, telling ``progress`` how many calls of ``total`` are done."""
-    tell = _told(progress, what, total)
-    if tell is None:
-        return work
-    done = 0
-
-    def counted(item: T) -> R:
-        nonlocal done
-        result = work(item)
-        done += 1
-        tell(done)
-        return result
-
-    return counted
 
 
 def _refuse_warnings(warnings: tuple[str, ...], strict: bool) -> None:

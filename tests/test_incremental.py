@@ -376,3 +376,17 @@ def test_a_template_error_in_a_render_process_names_the_template(site: Path,
         build(site, workers=2)
     assert str(caught.value).startswith(f"{entity}:")
     assert "'nothing' is undefined (while rendering " in str(caught.value)
+
+
+def test_seeds_analysed_in_processes_give_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("builder.cache._SHARE", 1)  # processes start only for hundreds of new seeds
+    sites = {}
+    for workers in (1, 2):
+        root = tmp_path / f"jobs-{workers}"
+        (root / "seeds").mkdir(parents=True)
+        for name, text in SEEDS.items():
+            (root / "seeds" / name).write_text(text)
+        assert main(["ingest", "--site", str(root), "--jobs", str(workers)]) == 0
+        sites[workers] = _tree(root / "content")
+    assert sites[2] == sites[1]
+    assert len(sites[1]) > len(SEEDS)
