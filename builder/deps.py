@@ -2,8 +2,9 @@
 
 A page whose fingerprint matches the one recorded for the current output is not rendered again. The inputs:
 
-- every page: the builder's own code, the templates and assets, site.yaml, and how many articles, people and
-  institutions there are (the footer counts them);
+- every page: the builder's own code, the templates and assets, and site.yaml (so no page but those made from
+  all content may show what all content holds, such as how many articles there are: adding an article would
+  render every page again);
 - an article page: its file, the files of the people and institutions it lists, and of the articles their drawn
   summaries come from (preview cards);
 - each page of the articles that mention an entity (its own page, then ``people/x/mentions/2/``...): the
@@ -61,8 +62,7 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
     to digests of their front matter."""
     everything = _catalogue(site, front_of)
     common = {"the builder": builder_digest(), "templates": theme_digest(site.config.templates_dir),
-              "site.yaml": _combine([repr(site.config)]),
-              "the number of pages": f"{len(site.articles)}/{len(site.people)}/{len(site.institutions)}"}
+              "site.yaml": _combine([repr(site.config)])}
     shared = _combine(common.values())
     inputs, extra = _page_inputs(site)
     pages: dict[str, str] = {}

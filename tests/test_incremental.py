@@ -390,3 +390,15 @@ def test_seeds_analysed_in_processes_give_the_same_content(tmp_path: Path, monke
         sites[workers] = _tree(root / "content")
     assert sites[2] == sites[1]
     assert len(sites[1]) > len(SEEDS)
+
+
+def test_a_new_article_renders_the_pages_it_reaches_not_every_page(site: Path, tmp_path: Path) -> None:
+    (site / "seeds/d.txt").write_text(" date 2024-03-20 BRAGA (AP) — Judge Marta Reis spoke to reporters.\n")
+    report = build(site)
+    rendered = set(report.reasons)
+    new = next(url for url in rendered if url.startswith("articles/") and url != "articles/")
+    assert {new, "people/marta-reis/", "", "articles/", "timeline/"} <= rendered
+    untouched = {f"articles/{_article(site, seed).stem}/" for seed in ("a.txt", "b.txt")}
+    untouched |= {"people/ana-sousa/", "people/rui-lopes/", "institutions/port-authority/"}
+    assert not rendered & untouched, rendered & untouched
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
