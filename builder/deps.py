@@ -5,22 +5,23 @@ A page whose fingerprint matches the one recorded for the current output is not 
 - every page: the builder's own code, the templates and assets, and site.yaml (so no page but those made from
   all content may show what all content holds, such as how many articles there are: adding an article would
   render every page again);
-- an article page: its file, the files of the people and institutions it lists, and of the articles their drawn
-  summaries come from (preview cards);
+- an article page: its file, and the card of each person and institution it lists: what a page that lists an
+  entity shows of it (address, name, role, the names its text is linked by, summary). An entity page that gains
+  a role or a tie from a new article does not render again every article that lists it;
 - each page of the articles that mention an entity (its own page, then ``people/x/mentions/2/``...): the
-  entity's file, the files of the articles on it and of the entities they list, and which articles list the
-  entity, in order (the pages are cut from that list);
-- besides, a person or institution's own page: the files of the entities it refers to (affiliations, members,
-  ties either way, who is named with it) and of the articles its roles cite, and what the model draws from all
-  its articles (ties, co-mention counts, summary, dates of first and last mention). So an edit to an older
-  article re-renders the page that lists it, not the entity's own page, unless one of those changed;
+  entity's file, the files of the articles on it and the cards of the entities they list, and which articles
+  list the entity, in order (the pages are cut from that list);
+- besides, a person or institution's own page: the cards of the entities it refers to (affiliations, members,
+  ties either way, who is named with it), the files of the articles its roles cite, and what the model draws
+  from all its articles (ties, co-mention counts, summary, dates of first and last mention). So an edit to an
+  older article re-renders the page that lists it, not the entity's own page, unless one of those changed;
 - every other page (home, indexes, timeline, connections, search, 404, and any page kind added later): the
   catalogue — every content file's front matter, each article's title and summary, and everything the site
   model derives from the articles' text except the text itself (drawn summaries, cited sentences, who is named
   with whom...). An edit to an article's text that changes none of these leaves those pages alone.
 
-A template that starts to show new data must have that data's file among its page's inputs here (for the pages
-made from all content: in ``CATALOGUE``).
+A template that starts to show new data must have that data among its page's inputs here (in an entity's card,
+its file, or for the pages made from all content in ``CATALOGUE``).
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ class Fingerprints:
 
     pages: dict[str, str]
     """URL -> fingerprint of all its inputs."""
-    inputs: dict[str, tuple[Path, ...] | None]
-    """URL -> the content files it is made from (None: all of them)."""
+    inputs: dict[str, tuple[str, ...] | None]
+    """URL -> what it is made from, by name: content files (their paths) and entity cards (``card_name``); None:
+    all content."""
     common: dict[str, str]
     """Inputs of every page (builder, theme, settings, counts) -> digest."""
     files: dict[str, str]
-    """Content file -> digest of its text."""
+    """Content file (its path) -> digest of its text; entity card (``card_name``) -> digest of what it shows."""
 
 
 CATALOGUE = ("articles_of", "appears_with", "members", "quotes", "moved", "roles", "ties", "events", "cited_quotes",
@@ -64,14 +66,19 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
     common = {"the builder": builder_digest(), "templates": theme_digest(site.config.templates_dir),
               "site.yaml": _combine([repr(site.config)])}
     shared = _combine(common.values())
+    digests = {str(p): d for p, d in digest_of.items()} | {card_name(k): _card(site, k) for k in site.entities}
     inputs, extra = _page_inputs(site)
     pages: dict[str, str] = {}
     for url, kind in template_pages(site).items():
-        files = inputs.get(url)
-        own = [digest_of[p] for p in files] if files is not None else [everything]
+        names = inputs.get(url)
+        own = [digests[n] for n in names] if names is not None else [everything]
         pages[url] = _combine([shared, kind, *own, *extra.get(url, ())])
-    return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common,
-                        {str(p): d for p, d in sorted(digest_of.items(), key=_by_name)})
+    return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common, dict(sorted(digests.items())))
+
+
+def card_name(key: str) -> str:
+    """The name of an entity's card among a page's inputs."""
+    return f"the card of {key}"
 
 
 def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
@@ -79,11 +86,11 @@ def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
     if not before or url not in before.get("pages", {}):
         return "new page" if before else "no earlier build"
     changed = [name for name, digest in now.common.items() if before.get("common", {}).get(name) != digest]
-    files = now.inputs[url]
+    names = now.inputs[url]
     old_files = before.get("files", {})
-    paths = [str(p) for p in files] if files is not None else list(now.files)
-    changed += [path for path in paths if old_files.get(path) != now.files.get(path)]
-    if files is None and set(old_files) != set(now.files):
+    changed += [name for name in (names if names is not None else now.files)
+                if old_files.get(name) != now.files.get(name)]
+    if names is None and set(old_files) != set(now.files):
         changed.append("the set of content files")
     return "changed: " + ", ".join(changed) if changed else "its inputs changed"
 
@@ -96,42 +103,45 @@ def _catalogue(site: Site, front_of: Mapping[Path, str]) -> str:
     return _combine(parts)
 
 
-def _page_inputs(site: Site) -> tuple[dict[str, tuple[Path, ...]], dict[str, tuple[str, ...]]]:
-    """Content files each article and entity page is made from (other pages depend on everything), and what
-    else a page depends on, as text."""
-    listed = {a.page.slug: {site.entities[k].page.path for k in a.page.entity_keys}
-              for a in site.articles}
-    summary_from = {k: site.article(slug).page.path for k, slug in site.summary_from.items()}
-    inputs: dict[str, tuple[Path, ...]] = {}
+def _page_inputs(site: Site) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The inputs of each article and entity page (content files and entity cards, by name; other pages depend
+    on everything), and what else a page depends on, as text."""
+    listed = {a.page.slug: {card_name(k) for k in a.page.entity_keys} for a in site.articles}
+    inputs: dict[str, tuple[str, ...]] = {}
     for article in site.articles:
-        cards = {summary_from[k] for k in article.page.entity_keys if k in summary_from}
-        own = {article.page.path} | listed[article.page.slug] | cards
-        inputs[f"articles/{article.page.slug}/"] = tuple(sorted(own, key=str))
+        inputs[f"articles/{article.page.slug}/"] = tuple(sorted({str(article.page.path)} | listed[article.page.slug]))
     extra: dict[str, tuple[str, ...]] = {}
     for key, entity in site.entities.items():
         order = _combine(site.articles_of.get(key, ()))
         for number, chunk in enumerate(mention_pages(site, key), 1):
             url = f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
-            files = {entity.page.path}
+            names = {str(entity.page.path)}
             for slug in chunk:
-                files |= {site.article(slug).page.path} | listed[slug]
+                names |= {str(site.article(slug).page.path)} | listed[slug]
             if number == 1:
-                files |= _about_files(site, key)
-            inputs[url] = tuple(sorted(files, key=str))
+                names |= _about_inputs(site, key)
+            inputs[url] = tuple(sorted(names))
             extra[url] = (order, _about(site, key)) if number == 1 else (order,)
     return inputs, extra
 
 
-def _about_files(site: Site, key: str) -> set[Path]:
-    """Files an entity's own page shows beyond its articles: the entities it names (affiliations, members, ties
-    either way, who is named with it) and the articles its roles cite."""
+def _card(site: Site, key: str) -> str:
+    """What a page that lists an entity shows of it: its address, name and role, the names a text calls it by
+    (linked in article text) and its summary (in lists and preview cards)."""
+    entity = site.entities[key]
+    return _combine([key, entity.page.name, entity.page.role, *entity.names, site.summaries.get(key, "")])
+
+
+def _about_inputs(site: Site, key: str) -> set[str]:
+    """What an entity's own page shows beyond its articles: the cards of the entities it names (affiliations,
+    members, ties either way, who is named with it) and the files of the articles its roles cite."""
     entity = site.entities[key]
     related = (*site.members.get(key, ()), *(f"institutions/{s}" for s in entity.page.affiliations),
                *(end for stated in site.stated.get(key, ()) for end in (stated.tie.source, stated.tie.target)),
                *site.appears_with.get(key, ()))
     cited = [r.citation.article for r in site.roles.get(key, ()) if r.citation]
-    return {site.entities[k].page.path for k in related if k in site.entities} | \
-        {site.article(slug).page.path for slug in cited}
+    return {card_name(k) for k in related if k in site.entities} | \
+        {str(site.article(slug).page.path) for slug in cited}
 
 
 def _about(site: Site, key: str) -> str:
@@ -156,11 +166,6 @@ def _digest_files(files: Iterable[Path]) -> str:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _by_name(item: tuple[Path, str]) -> str:
-    """Sort key: a path's text (comparing Path objects is many times slower)."""
-    return str(item[0])
 
 
 def _combine(parts: Iterable[str]) -> str:

@@ -93,9 +93,17 @@ def _remove_seed(site: Path) -> None:
     (site / "seeds/b.txt").unlink()
 
 
+def _edit_entity(site: Path) -> None:
+    """An editor changes Ana Sousa's role (articles a and b list her) and gives Marta Reis an alias that article
+    c's text holds (its page links the longer name); no article changes."""
+    sousa, reis = site / "content/people/ana-sousa.md", site / "content/people/marta-reis.md"
+    sousa.write_text(sousa.read_text().replace("role: Prime Minister", "role: Former Prime Minister", 1))
+    reis.write_text(reis.read_text().replace("aliases: []", "aliases:\n- Judge Marta Reis", 1))
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "edit": _edit_text, "summary source edited": _edit_summary_source, "entity gained": _gain_entity,
-    "entity lost": _lose_entity,
+    "entity lost": _lose_entity, "entity's role and alias edited": _edit_entity,
     "template": _change_template, "config": _change_config, "seed added": _add_seed, "seed removed": _remove_seed,
 }
 
