@@ -81,18 +81,23 @@ def card_name(key: str) -> str:
     return f"the card of {key}"
 
 
-def explain(url: str, now: Fingerprints, before: Mapping[str, Any]) -> str:
-    """Why the page at ``url`` is rendered, in words, given what the previous build recorded."""
-    if not before or url not in before.get("pages", {}):
-        return "new page" if before else "no earlier build"
-    changed = [name for name, digest in now.common.items() if before.get("common", {}).get(name) != digest]
-    names = now.inputs[url]
+def explain(urls: Iterable[str], now: Fingerprints, before: Mapping[str, Any]) -> dict[str, str]:
+    """Why each page at ``urls`` is rendered, in words, given what the previous build recorded."""
     old_files = before.get("files", {})
-    changed += [name for name in (names if names is not None else now.files)
-                if old_files.get(name) != now.files.get(name)]
-    if names is None and set(old_files) != set(now.files):
-        changed.append("the set of content files")
-    return "changed: " + ", ".join(changed) if changed else "its inputs changed"
+    common = [name for name, digest in now.common.items() if before.get("common", {}).get(name) != digest]
+    changed = {name for name, digest in now.files.items() if old_files.get(name) != digest}
+    everything = [name for name in now.files if name in changed]  # what pages made from all content name
+    if set(old_files) != set(now.files):
+        everything.append("the set of content files")
+    reasons = {}
+    for url in urls:
+        if not before or url not in before.get("pages", {}):
+            reasons[url] = "new page" if before else "no earlier build"
+            continue
+        names = now.inputs[url]
+        why = common + (everything if names is None else [name for name in names if name in changed])
+        reasons[url] = "changed: " + ", ".join(why) if why else "its inputs changed"
+    return reasons
 
 
 def _catalogue(site: Site, front_of: Mapping[Path, str]) -> str:

@@ -180,7 +180,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files}
     written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search,
                          pending=[output_path(url) for url in stale])
-    reasons = {url: explain(url, now, before) for url in sorted(stale)}
+    reasons = explain(sorted(stale), now, before)
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
     save_last(last_build_file(config.root, out), take_snapshot(config, out, content_only=check.now),
