@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
@@ -138,26 +139,35 @@ def to_data(value: Any) -> Any:
 
 def from_data(kind: Any, data: Any) -> Any:
     """Rebuild a value of type ``kind`` (a dataclass, tuple, date, path or plain type) from ``to_data``'s output."""
-    decode = _DECODERS.get(kind)
-    if decode is not None:
-        return decode(data)
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        return kind(**{name: from_data(hints[name], value) for name, value in data.items()})
-    origin = typing.get_origin(kind)
-    if origin is tuple:
-        args = typing.get_args(kind)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_data(args[0], v) for v in data)
-        return tuple(from_data(a, v) for a, v in zip(args, data, strict=True))
+    return _decoder(kind)(data)
+
+
+def _same(data: Any) -> Any:
     return data
 
 
+@functools.cache
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """What turns ``to_data``'s output back into a value of type ``kind``; made once per type (a build decodes
+    the analysis of every seed)."""
+    if kind in _DECODERS:
+        return _DECODERS[kind]
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        fields = {name: _decoder(hint) for name, hint in typing.get_type_hints(kind).items()}
+        decoded = {name: decode for name, decode in fields.items() if decode is not _same}
+        build = kind
+
+        def dataclass_of(data: dict[str, Any]) -> Any:
+            return build(**{name: decoded[name](value) if name in decoded else value for name, value in data.items()})
+        return dataclass_of
+    if typing.get_origin(kind) is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _decoder(args[0])
+            return tuple if item is _same else lambda data: tuple(map(item, data))
+        items = [_decoder(a) for a in args]
+        return lambda data: tuple(decode(v) for decode, v in zip(items, data, strict=True))
+    return _same
+
+
 _DECODERS: dict[Any, Callable[[Any], Any]] = {dt.date: dt.date.fromisoformat, Path: Path}
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(kind: type) -> dict[str, Any]:
-    if kind not in _HINTS:
-        _HINTS[kind] = typing.get_type_hints(kind)
-    return _HINTS[kind]

@@ -110,7 +110,7 @@ def render_page(site: Site, url: str) -> RenderedPage:
                    *spec)
 
 
-_PER_PROCESS = 400
+_PER_PROCESS = 100
 """Pages below which starting processes costs more than it saves."""
 
 
