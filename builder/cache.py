@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import multiprocessing
 import os
 import typing
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 from builder.errors import BuilderError, SeedError, raise_all
 from builder.extract import Extraction, extract_entities
+from builder.processes import can_fork, forked_map
 from builder.seeds import Seed, list_seed_files, parse_seed, read_seed_text
 from builder.version import builder_digest
 
@@ -113,11 +113,10 @@ def _extractions(seeds: list[Seed], workers: int) -> Iterator[list[tuple[str, An
     """(seed path, extraction as data) of every seed, one at a time, or a share at a time in processes when
     worth it."""
     shares = [seeds[start:start + _SHARE] for start in range(0, len(seeds), _SHARE)]
-    if workers < 2 or len(shares) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(shares) < 2 or not can_fork(workers):
         yield from (_extract_share([seed]) for seed in seeds)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap_unordered(_extract_share, shares)
+    yield from forked_map(_extract_share, shares, workers, ordered=False)
 
 
 def _extract_share(seeds: list[Seed]) -> list[tuple[str, Any]]:

@@ -12,7 +12,6 @@ import difflib
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import zlib
@@ -27,6 +26,7 @@ from slugify import slugify
 
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.extract.ties import TIE_KINDS
+from builder.processes import can_fork, forked_map
 from builder.version import builder_digest
 
 T = TypeVar("T")
@@ -320,24 +320,33 @@ class PageReader:
         may keep what it derives with ``memo``), and keep what they parsed: a build that finds many pages new
         then reads them on all cores. A page that ``warm`` finds a problem in is left for the build to report."""
         todo = [path for path in paths if self._changed(str(path))]
-        if workers < 2 or len(todo) < 2 * _PREFETCH_SHARE or "fork" not in multiprocessing.get_all_start_methods():
+        if len(todo) < 2 * _PREFETCH_SHARE or not can_fork(workers):
             return
-        global _PREFETCHING
-        _PREFETCHING = (self, todo, warm)
         count = -(-len(todo) // _PREFETCH_SHARE)
-        shares = [range(first, len(todo), count) for first in range(count)]  # interleaved: some pages cost more
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for entries in pool.imap_unordered(_prefetch_share, shares):
-                    for name, entry, kept in entries:
-                        self._parsed[name] = entry
-                        self._dirty.add(_shard(name))
-                        if kept:
-                            self._unkept.discard(name)
-                        else:
-                            self._unkept.add(name)
-        finally:
-            _PREFETCHING = None
+        shares = [todo[first::count] for first in range(count)]  # interleaved: some pages cost more
+        for entries in forked_map(functools.partial(self._share, warm), shares, workers, ordered=False):
+            for name, entry, kept in entries:
+                self._parsed[name] = entry
+                self._dirty.add(_shard(name))
+                if kept:
+                    self._unkept.discard(name)
+                else:
+                    self._unkept.add(name)
+
+    def _share(self, warm: Callable[[PageReader, Path], object], paths: list[Path]
+               ) -> list[tuple[str, Any, bool]]:
+        """In a forked process: ``warm`` each page; what was parsed of each (cache entry, and whether the JSON
+        cache can keep it)."""
+        done = []
+        for path in paths:
+            try:
+                warm(self, path)
+            except BuilderError:
+                continue
+            name = str(path)
+            if name in self._parsed:
+                done.append((name, self._parsed[name], name not in self._unkept))
+        return done
 
     def recheck(self) -> None:
         """Look at every file's stamp again on its next read (after files were written)."""
@@ -397,27 +406,6 @@ class PageReader:
 
 _PREFETCH_SHARE = 400
 """Pages each process reads at a time; below two shares, starting processes costs more than it saves."""
-_PREFETCHING: tuple[PageReader, list[Path], Callable[[PageReader, Path], object]] | None = None
-"""What forked reading processes work on: set by the parent just before it forks, read by the children."""
-
-
-def _prefetch_share(indices: range) -> list[tuple[str, Any, bool]]:
-    """In a forked process: read a share of the pages; what was parsed of each (cache entry, and whether the
-    JSON cache can keep it)."""
-    assert _PREFETCHING is not None
-    reader, todo, warm = _PREFETCHING
-    done = []
-    for index in indices:
-        name = str(todo[index])
-        try:
-            warm(reader, todo[index])
-        except BuilderError:
-            continue
-        if name in reader._parsed:
-            done.append((name, reader._parsed[name], name not in reader._unkept))
-    return done
-
-
 CACHE_SHARDS = 64
 """Files the page cache is spread over: an edit rewrites one, about 1/64 of the cache."""
 

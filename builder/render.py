@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import multiprocessing
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from builder import feeds, graph, markdown, urls
 from builder.config import template_dirs
 from builder.errors import Interrupted, TemplateError
 from builder.model import Article, Citation, Entity, Mention, NameIndex, Site
+from builder.processes import can_fork, forked_map
 from builder.sentences import split_sentences
 
 T = TypeVar("T")
@@ -115,7 +115,7 @@ _PER_PROCESS = 100
 
 
 def _worth_forking(count: int, workers: int) -> bool:
-    return workers > 1 and count >= 2 * _PER_PROCESS and "fork" in multiprocessing.get_all_start_methods()
+    return count >= 2 * _PER_PROCESS and can_fork(workers)
 
 
 def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
@@ -127,28 +127,14 @@ def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets
         yield _render(env, site, assets, *spec)
 
 
-_FORKED: tuple[Site, list[tuple[str, str, str, Context]], dict[str, bytes], Callable[[RenderedPage], Any]] | None \
-    = None
-"""What forked render processes work on: set by the parent just before it forks, read by the children."""
-
-
 def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
                          workers: int, each: Callable[[RenderedPage], T]) -> Iterator[T]:
-    global _FORKED
-    _FORKED = (site, specs, assets, each)
+    def chunk(indices: range) -> list[T]:
+        return [each(page) for page in _render_specs(site, [specs[i] for i in indices], assets)]
+
     chunks = [range(start, min(start + _PER_PROCESS, len(specs))) for start in range(0, len(specs), _PER_PROCESS)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_render_chunk, chunks):
-                yield from chunk
-    finally:
-        _FORKED = None
-
-
-def _render_chunk(indices: range) -> list[Any]:
-    assert _FORKED is not None
-    site, specs, assets, each = _FORKED
-    return [each(page) for page in _render_specs(site, [specs[i] for i in indices], assets)]
+    for done in forked_map(chunk, chunks, workers):
+        yield from done
 
 
 def template_pages(site: Site) -> dict[str, str]:

@@ -1,0 +1,38 @@
+"""Work shared among forked processes. Each process starts as a copy of this one, so the work may be a closure
+over anything made so far (the site model, the pages read) without sending it to them; only each item and its
+result travel. Where processes cannot be forked (not on Linux), callers do the work here."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def can_fork(workers: int) -> bool:
+    """True when the work may go to ``workers`` forked processes."""
+    return workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+_WORK: Callable[[Any], Any] | None = None
+"""The work of ``forked_map``: set just before the processes are forked, read by them."""
+
+
+def forked_map(work: Callable[[T], R], items: Iterable[T], workers: int, ordered: bool = True) -> Iterator[R]:
+    """``work`` of each item, done by ``workers`` processes forked from this one; in the items' order, or as
+    they are done when not ``ordered``. An exception in a process is raised here."""
+    global _WORK
+    _WORK = work
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from (pool.imap if ordered else pool.imap_unordered)(_do, items)
+    finally:
+        _WORK = None
+
+
+def _do(item: Any) -> Any:
+    assert _WORK is not None
+    return _WORK(item)
