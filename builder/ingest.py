@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -505,24 +505,45 @@ def _has_comments(raw: str) -> bool:
 # ------------------------------------------------------------------------------------------------------- disk
 
 
-def read_pages(content_dir: Path, reader: PageReader) -> tuple[dict[str, tuple[dict[str, Any], str]], dict[str, str]]:
-    """Every readable content page as (front matter, body) and its raw text, keyed by path relative to content/.
+def read_pages(content_dir: Path, reader: PageReader
+               ) -> tuple[dict[str, tuple[dict[str, Any], str]], Mapping[str, str]]:
+    """Every readable content page as (front matter, body), and the raw text of every page (read when first
+    asked for: ingest looks at few), keyed by path relative to content/.
 
     A page that cannot be read is left out of the first mapping but kept in the second, so ingest never writes
     over it; the build reports its error.
     """
     pages: dict[str, tuple[dict[str, Any], str]] = {}
-    raw: dict[str, str] = {}
+    files: dict[str, Path] = {}
     for section in SECTIONS:
         for path in list_pages(content_dir / section):
             key = f"{section}/{path.name}"
-            raw[key] = path.read_text(encoding="utf-8-sig", errors="replace")
+            files[key] = path
             try:
                 meta, _, body, _ = reader.read(path)
             except BuilderError:
                 continue
             pages[key] = (meta, body)
-    return pages, raw
+    return pages, _RawTexts(files)
+
+
+class _RawTexts(Mapping[str, str]):
+    """The text of each content page as it is on disk, read once when first asked for."""
+
+    def __init__(self, files: dict[str, Path]) -> None:
+        self._files = files
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._texts:
+            self._texts[key] = self._files[key].read_text(encoding="utf-8-sig", errors="replace")
+        return self._texts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 def read_record(site_dir: Path) -> dict[str, Any]:
