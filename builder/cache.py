@@ -110,13 +110,16 @@ _SHARE = 100
 
 
 def _extractions(seeds: list[Seed], workers: int) -> Iterator[list[tuple[str, Any]]]:
-    """(seed path, extraction as data) of every seed, one at a time, or a share at a time in processes when
-    worth it."""
-    shares = [seeds[start:start + _SHARE] for start in range(0, len(seeds), _SHARE)]
-    if len(shares) < 2 or not can_fork(workers):
+    """(seed path, extraction as data) of every seed, a share at a time in processes when there are several cores
+    (even for one seed: extraction's lexicons, 60 MB, then never load in the build's own process), else one at a
+    time here."""
+    if not seeds:
+        return
+    if not can_fork(workers):
         yield from (_extract_share([seed]) for seed in seeds)
         return
-    yield from forked_map(_extract_share, shares, workers, ordered=False)
+    shares = [seeds[start:start + _SHARE] for start in range(0, len(seeds), _SHARE)]
+    yield from forked_map(_extract_share, shares, min(workers, len(shares)), ordered=False)
 
 
 def _extract_share(seeds: list[Seed]) -> list[tuple[str, Any]]:
