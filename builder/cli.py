@@ -105,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # whatever read the output stopped reading (``builder build | head``)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write at exit
+        return 141  # as a process that SIGPIPE ended
 
 
 def _run(args: argparse.Namespace) -> int:

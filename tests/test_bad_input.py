@@ -3,6 +3,7 @@ harmless oddities under tests/hostile/ that must build into a correct, safe site
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -175,3 +176,18 @@ def test_builder_error_is_the_only_way_a_user_mistake_surfaces(tmp_path: Path) -
     (tmp_path / "seeds/a.txt").write_text("nope")
     with pytest.raises(BuilderError):
         build(tmp_path)
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    """``builder build | head -0``: the reader is gone before the summary is written."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    gone, writer = os.pipe()
+    os.close(gone)
+    with open(writer, "wb") as stdout:
+        result = subprocess.run([sys.executable, "-m", "builder", "build", "--site", str(tmp_path)], stdout=stdout,
+                                stderr=subprocess.PIPE, text=True, check=False, timeout=120)
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("warning: ") and result.stderr.count("\n") == 1  # no base_url: only that
+    assert result.returncode == 141
+    assert (tmp_path / "output/index.html").exists()  # the build itself was done
