@@ -49,8 +49,8 @@ class SeedCache:
         return seeds
 
     def analyse(self, seeds: Sequence[Seed], workers: int = 1, done: Callable[[int], None] | None = None) -> None:
-        """Run extraction on the seeds that have no result yet, in ``workers`` forked processes when they are
-        many (a first build of thousands of seeds); ``done`` is told how many seeds are analysed so far."""
+        """Run extraction on the seeds that have no result yet, in ``workers`` forked processes when there are
+        several cores (see ``_extractions``); ``done`` is told how many seeds are analysed so far."""
         todo = [seed for seed in seeds if "extraction" not in self._entries[str(seed.path)]]
         count = len(seeds) - len(todo)
         for results in _extractions(todo, workers):
@@ -106,7 +106,7 @@ class SeedCache:
 
 
 _SHARE = 100
-"""Seeds a process analyses at a time; below two shares, starting processes costs more than it saves."""
+"""Seeds a process analyses at a time."""
 
 
 def _extractions(seeds: list[Seed], workers: int) -> Iterator[list[tuple[str, Any]]]:

@@ -109,7 +109,7 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
 def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], record: Mapping[str, Any],
             dry_run: bool, workers: int, progress: Progress | None) -> dict[str, Draft]:
     """Every page the seeds imply (``generate_pages``); the seeds and what extraction found in them are let go
-    once the pages are drafted (at 10,000 seeds, they held a sixth of the memory of the build)."""
+    once the pages are drafted, before the plan is made."""
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
     cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))
