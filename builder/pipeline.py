@@ -92,33 +92,6 @@ class BuildReport:
                            self.ingest.counts())
 
 
-def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None,
-           progress: Progress | None = None, workers: int = 1) -> IngestPlan:
-    """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``); many new
-    seeds are analysed in ``workers`` processes."""
-    disk, raw = read_pages(config.content_dir, reader or PageReader())
-    record, moved = follow_renames(read_record(config.root), disk)
-    drafts = _drafts(config, disk, record, dry_run, workers, progress)
-    add_moves(drafts, moved, record)
-    plan = plan_ingest(drafts, disk, raw, record)
-    if not dry_run:
-        apply_plan(plan, config.content_dir, config.root)
-    return plan
-
-
-def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], record: Mapping[str, Any],
-            dry_run: bool, workers: int, progress: Progress | None) -> dict[str, Draft]:
-    """Every page the seeds imply (``generate_pages``); the seeds and what extraction found in them are let go
-    once the pages are drafted, before the plan is made."""
-    cache = SeedCache(config.root)
-    seeds = cache.load_seeds(config.seeds_dir)
-    cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))
-    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract, added_paths(record, disk))
-    if not dry_run:
-        cache.save()
-    return drafts
-
-
 def _without_cycle_collection(work: Callable[P, R]) -> Callable[P, R]:
     """Run ``work`` with Python's cycle collector paused. A build makes millions of objects that live until it
     ends (pages, the site model) and few reference cycles; the collector would go over all of them again and
@@ -134,6 +107,40 @@ def _without_cycle_collection(work: Callable[P, R]) -> Callable[P, R]:
                 gc.enable()
 
     return paused
+
+
+@_without_cycle_collection
+def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None,
+           progress: Progress | None = None, workers: int = 1) -> IngestPlan:
+    """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``); many new
+    seeds and content pages are read in ``workers`` processes. Without a ``reader``, the pages are read through
+    the site's cache of parsed pages, which is then brought up to date."""
+    keep = reader is None
+    reader = reader or page_reader(config.root)
+    reader.prefetch([path for path, _ in content_pages(config.content_dir)], workers, _warm)
+    disk, raw = read_pages(config.content_dir, reader)
+    record, moved = follow_renames(read_record(config.root), disk)
+    drafts = _drafts(config, disk, record, dry_run, workers, progress)
+    add_moves(drafts, moved, record)
+    plan = plan_ingest(drafts, disk, raw, record)
+    if not dry_run:
+        apply_plan(plan, config.content_dir, config.root)
+    if keep and not dry_run:
+        reader.save()
+    return plan
+
+
+def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], record: Mapping[str, Any],
+            dry_run: bool, workers: int, progress: Progress | None) -> dict[str, Draft]:
+    """Every page the seeds imply (``generate_pages``); the seeds and what extraction found in them are let go
+    once the pages are drafted, before the plan is made."""
+    cache = SeedCache(config.root)
+    seeds = cache.load_seeds(config.seeds_dir)
+    cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))
+    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract, added_paths(record, disk))
+    if not dry_run:
+        cache.save()
+    return drafts
 
 
 @_without_cycle_collection
