@@ -377,19 +377,20 @@ class PageReader:
         self._dirty.clear()
 
     def _changed(self, name: str) -> bool:
-        """True when the file is not parsed yet, or changed since."""
+        """True when the file is not parsed yet, or changed since (an unchanged one counts as checked)."""
         cached = self._parsed.get(name)
-        if cached is None:
+        if cached is None or name in self._checked:
+            return cached is None
+        if cached[0] != _stamp(name):
             return True
-        stat = os.stat(name)
-        return cached[0] != (stat.st_mtime_ns, stat.st_size)
+        self._checked.add(name)
+        return False
 
     def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]:
         name = str(path)  # str keys: comparing Path objects is many times slower
         cached = self._parsed.get(name)
         if name not in self._checked:
-            stat = os.stat(name)
-            key = (stat.st_mtime_ns, stat.st_size)
+            key = _stamp(name)
             if cached is None or cached[0] != key:
                 text = read_text(path)
                 cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest(), {})
@@ -408,6 +409,12 @@ _PREFETCH_SHARE = 400
 """Pages each process reads at a time; below two shares, starting processes costs more than it saves."""
 CACHE_SHARDS = 64
 """Files the page cache is spread over: an edit rewrites one, about 1/64 of the cache."""
+
+
+def _stamp(name: str) -> tuple[int, int]:
+    """What tells a file changed: its modification time and size."""
+    stat = os.stat(name)
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _shard(name: str) -> int:

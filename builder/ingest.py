@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from builder.content import (
-    SECTIONS,
     PageReader,
     Section,
+    content_pages,
     escape_markdown,
-    list_pages,
     make_slug,
     render_page,
 )
@@ -525,15 +524,14 @@ def read_pages(content_dir: Path, reader: PageReader
     """
     pages: dict[str, tuple[dict[str, Any], str]] = {}
     files: dict[str, Path] = {}
-    for section in SECTIONS:
-        for path in list_pages(content_dir / section):
-            key = f"{section}/{path.name}"
-            files[key] = path
-            try:
-                meta, _, body, _ = reader.read(path)
-            except BuilderError:
-                continue
-            pages[key] = (meta, body)
+    for path, section in content_pages(content_dir):
+        key = f"{section}/{path.name}"
+        files[key] = path
+        try:
+            meta, _, body, _ = reader.read(path)
+        except BuilderError:
+            continue
+        pages[key] = (meta, body)
     return pages, _RawTexts(files)
 
 

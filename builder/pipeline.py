@@ -117,7 +117,7 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     the site's cache of parsed pages, which is then brought up to date."""
     keep = reader is None
     reader = reader or page_reader(config.root)
-    reader.prefetch([path for path, _ in content_pages(config.content_dir)], workers, _warm)
+    _read_ahead(config, reader, workers)
     disk, raw = read_pages(config.content_dir, reader)
     record, moved = follow_renames(read_record(config.root), disk)
     drafts = _drafts(config, disk, record, dry_run, workers, progress)
@@ -172,7 +172,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
     _tell(progress, "reading content pages")
-    reader.prefetch([path for path, _ in content_pages(config.content_dir)], workers, _warm)
+    _read_ahead(config, reader, workers)
     content = load_content(config.content_dir, reader)
     _go_on(stop, "reading content")
     warnings = config.warnings + content.warnings
@@ -203,6 +203,11 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
               {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)
+
+
+def _read_ahead(config: SiteConfig, reader: PageReader, workers: int) -> None:
+    """Read the content pages that are new or changed on all cores when they are many (``PageReader.prefetch``)."""
+    reader.prefetch([path for path, _ in content_pages(config.content_dir)], workers, _warm)
 
 
 def _warm(reader: PageReader, path: Path) -> None:
