@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 import pytest
+from hypothesis import settings
 from playwright import sync_api as playwright_api
 
 REPO = Path(__file__).resolve().parent.parent
@@ -21,6 +22,11 @@ SEED = """\
 
 “We will work together on this,” Sousa said.
 """
+
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
+"""Property tests check what comes out, never how long one example takes: on a busy machine Hypothesis's
+per-example deadline (200 ms) failed examples that take 5 ms alone."""
 
 
 @pytest.fixture
