@@ -265,7 +265,8 @@ class PageReader:
 
     With a ``cache_dir``, parsed pages are kept on disk between builds (JSON; only pages whose front matter
     survives JSON unchanged), so a build parses only the files that changed. The pages are spread over
-    ``CACHE_SHARDS`` files by a hash of their path, and a build writes back only the files whose pages changed.
+    ``CACHE_SHARDS`` files by a hash of their path; a file is read when one of its pages is first asked for (a
+    build after an edit may need a few pages only), and a build writes back only the files whose pages changed.
     """
 
     def __init__(self, cache_dir: Path | None = None) -> None:
@@ -275,8 +276,7 @@ class PageReader:
         self._dirty: set[int] = set()  # shards whose pages changed
         self._made: dict[str, tuple[object, object]] = {}
         self._unkept: set[str] = set()  # pages whose front matter would not survive the JSON cache
-        if cache_dir is not None:
-            self._parsed = _load_parsed(cache_dir)
+        self._loaded: set[int] = set()  # cache files read
 
     def read(self, path: Path) -> ParsedPage:
         """The parsed page; a copy of its front matter, so callers may not change what is cached."""
@@ -376,9 +376,18 @@ class PageReader:
             os.replace(temporary, path)
         self._dirty.clear()
 
+    def _cached(self, name: str) -> tuple[tuple[int, int], ParsedPage, str, dict[str, Any]] | None:
+        """What was parsed of the page at path ``name``, reading its cache file the first time."""
+        shard = _shard(name)
+        if shard not in self._loaded:
+            self._loaded.add(shard)
+            if self._cache_dir is not None:
+                self._parsed.update(_load_shard(self._cache_dir, shard))
+        return self._parsed.get(name)
+
     def _changed(self, name: str) -> bool:
         """True when the file is not parsed yet, or changed since (an unchanged one counts as checked)."""
-        cached = self._parsed.get(name)
+        cached = self._cached(name)
         if cached is None or name in self._checked:
             return cached is None
         if cached[0] != _stamp(name):
@@ -388,7 +397,7 @@ class PageReader:
 
     def _entry(self, path: Path) -> tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]:
         name = str(path)  # str keys: comparing Path objects is many times slower
-        cached = self._parsed.get(name)
+        cached = self._cached(name)
         if name not in self._checked:
             key = _stamp(name)
             if cached is None or cached[0] != key:
@@ -422,19 +431,15 @@ def _shard(name: str) -> int:
     return zlib.crc32(name.encode()) % CACHE_SHARDS
 
 
-def _load_parsed(cache_dir: Path) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
-    """What the cache files of an earlier build hold (those of another version of the builder are left out)."""
-    parsed = {}
-    version = builder_digest()
-    for shard in range(CACHE_SHARDS):
-        try:
-            data = json.loads((cache_dir / f"{shard:02x}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get("version") == version:
-            parsed.update({p: ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6])
-                           for p, e in data["pages"].items()})
-    return parsed
+def _load_shard(cache_dir: Path, shard: int) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
+    """What one cache file of an earlier build holds (nothing when another version of the builder wrote it)."""
+    try:
+        data = json.loads((cache_dir / f"{shard:02x}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != builder_digest():
+        return {}
+    return {p: ((e[0][0], e[0][1]), (e[1], e[2], e[3], e[4]), e[5], e[6]) for p, e in data["pages"].items()}
 
 
 def _copy(value: Any) -> Any:

@@ -9,16 +9,21 @@ A page whose fingerprint matches the one recorded for the current output is not 
   entity shows of it (address, name, role, the names its text is linked by, summary). An entity page that gains
   a role or a tie from a new article does not render again every article that lists it;
 - each page of the articles that mention an entity (its own page, then ``people/x/mentions/2/``...): the
-  entity's file, the files of the articles on it and the cards of the entities they list, and which articles
-  list the entity, in order (the pages are cut from that list);
+  entity's file, the view of each article on it (``article_view``: what pages other than the article's own
+  show of it) and the cards of the entities they list, and which articles list the entity, in order (the pages
+  are cut from that list);
 - besides, a person or institution's own page: the cards of the entities it refers to (affiliations, members,
-  ties either way, who is named with it), the files of the articles its roles cite, and what the model draws
+  ties either way, who is named with it), the views of the articles its roles cite, and what the model draws
   from all its articles (ties, co-mention counts, summary, dates of first and last mention). So an edit to an
   older article re-renders the page that lists it, not the entity's own page, unless one of those changed;
 - every other page (home, indexes, timeline, connections, search, 404, and any page kind added later): the
   catalogue — every content file's front matter, each article's title and summary, and everything the site
   model derives from the articles' text except the text itself (drawn summaries, cited sentences, who is named
   with whom...). An edit to an article's text that changes none of these leaves those pages alone.
+
+An edit to an article's text that leaves its view as it was changes only the article's own page; the view
+covers all the model derives from the article (see ``article_view``), so ``builder/edits.py`` can rebuild that
+page without the rest of the model.
 
 A template that starts to show new data must have that data among its page's inputs here (in an entity's card,
 its file, or for the pages made from all content in ``CATALOGUE``).
@@ -34,7 +39,8 @@ from typing import Any
 
 from builder import urls
 from builder.config import template_dirs
-from builder.model import Site
+from builder.content import ArticlePage, RoleRef, TieRef
+from builder.model import Article, Mention, Site
 from builder.render import mention_pages, template_pages
 from builder.version import builder_digest
 
@@ -51,7 +57,13 @@ class Fingerprints:
     common: dict[str, str]
     """Inputs of every page (builder, theme, settings, counts) -> digest."""
     files: dict[str, str]
-    """Content file (its path) -> digest of its text; entity card (``card_name``) -> digest of what it shows."""
+    """Content file (its path) -> digest of its text; entity card (``card_name``) -> digest of what it shows;
+    article view (``view_name``) -> digest of what other pages show of the article."""
+    edits: dict[str, Any]
+    """What a build after edits to articles alone needs besides (``builder/edits.py``): the paragraphs of each
+    article that entities' roles and ties cite (``cited``), the files that links point at an anchor of
+    (``anchored``), the entities' earlier keys (``moved``) and the card of every entity (``cards``: name, aliases,
+    role, summary)."""
 
 
 CATALOGUE = ("articles_of", "appears_with", "members", "quotes", "moved", "roles", "ties", "events", "cited_quotes",
@@ -65,15 +77,67 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
     everything = _catalogue(site, front_of)
     common = {"the builder": builder_digest(), "templates": theme_digest(site.config.templates_dir),
               "site.yaml": _combine([repr(site.config)])}
-    shared = _combine(common.values())
-    digests = {str(p): d for p, d in digest_of.items()} | {card_name(k): _card(site, k) for k in site.entities}
+    shared = shared_digest(common)
+    cited = cited_paragraphs(site)
+    views = {view_name(str(a.page.path)): article_view(a, site.mentions_in.get(a.page.slug, ()),
+                                                       front_of[a.page.path], cited.get(a.page.slug, ()))
+             for a in site.articles}
+    digests = {str(p): d for p, d in digest_of.items()} | {card_name(k): _card(site, k) for k in site.entities} | \
+        views
     inputs, extra = _page_inputs(site)
     pages: dict[str, str] = {}
     for url, kind in template_pages(site).items():
         names = inputs.get(url)
-        own = [digests[n] for n in names] if names is not None else [everything]
-        pages[url] = _combine([shared, kind, *own, *extra.get(url, ())])
-    return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common, dict(sorted(digests.items())))
+        pages[url] = page_fingerprint(shared, kind, [digests[n] for n in names] if names is not None
+                                      else [everything], extra.get(url, ()))
+    edits = {"cited": {str(site.article(slug).page.path): numbers for slug, numbers in sorted(cited.items())},
+             "anchored": sorted(site.anchored), "moved": dict(site.moved),
+             "cards": {k: [e.page.name, list(e.page.aliases), e.page.role, site.summaries.get(k, "")]
+                       for k, e in site.entities.items()}}
+    return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common, dict(sorted(digests.items())), edits)
+
+
+def page_fingerprint(shared: str, kind: str, inputs: Iterable[str], extra: Iterable[str] = ()) -> str:
+    """A page's fingerprint: the digest of what every page is made from (``shared``), its kind, the digests of
+    its inputs and what else it depends on."""
+    return _combine([shared, kind, *inputs, *extra])
+
+
+def shared_digest(common: Mapping[str, str]) -> str:
+    """The digest of what every page is made from (``Fingerprints.common``)."""
+    return _combine(common.values())
+
+
+def article_inputs(page: ArticlePage) -> tuple[str, ...]:
+    """The inputs of an article's page: its file and the card of each entity it lists."""
+    return tuple(sorted({str(page.path)} | {card_name(k) for k in page.entity_keys}))
+
+
+def view_name(path: str) -> str:
+    """The name of an article's view among a page's inputs."""
+    return f"what other pages show of {path}"
+
+
+def article_view(article: Article, mentions: Iterable[Mention], front: str, cited: Iterable[int]) -> str:
+    """What pages other than an article's own show of it, or the model draws from it, digested: its front matter
+    (title, date, summary, entities, quotes...), each sentence that names an entity it lists, and the text of
+    the paragraphs that its quotes come from and that entities' roles and ties cite (``cited``). An edit that
+    leaves these as they were changes the article's own page alone (and the search index)."""
+    paragraphs = article.paragraphs
+    numbers = sorted({*cited, *(q.paragraph for q in article.page.quotes)})
+    texts = [paragraphs[n - 1].text if 0 < n <= len(paragraphs) else "" for n in numbers]
+    named = ["\0".join((m.entity, m.paragraph, m.sentence, m.alias, m.anchor)) for m in mentions]
+    return _combine([front, *map(str, numbers), *texts, "\1", *named])
+
+
+def cited_paragraphs(site: Site) -> dict[str, list[int]]:
+    """Article slug -> the paragraphs of it that entities' roles and ties cite."""
+    cited: dict[str, set[int]] = {}
+    for entity in site.entities.values():
+        refs: list[RoleRef | TieRef] = [*entity.page.roles, *entity.page.ties]
+        for ref in refs:
+            cited.setdefault(ref.article, set()).add(ref.paragraph)
+    return {slug: sorted(numbers) for slug, numbers in cited.items()}
 
 
 def card_name(key: str) -> str:
@@ -122,7 +186,7 @@ def _page_inputs(site: Site) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
     listed = {a.page.slug: {card_name(k) for k in a.page.entity_keys} for a in site.articles}
     inputs: dict[str, tuple[str, ...]] = {}
     for article in site.articles:
-        inputs[f"articles/{article.page.slug}/"] = tuple(sorted({str(article.page.path)} | listed[article.page.slug]))
+        inputs[urls.page_url("articles", article.page.slug)] = article_inputs(article.page)
     extra: dict[str, tuple[str, ...]] = {}
     for key, entity in site.entities.items():
         order = _combine(site.articles_of.get(key, ()))
@@ -130,7 +194,7 @@ def _page_inputs(site: Site) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
             url = f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
             names = {str(entity.page.path)}
             for slug in chunk:
-                names |= {str(site.article(slug).page.path)} | listed[slug]
+                names |= {view_name(str(site.article(slug).page.path))} | listed[slug]
             if number == 1:
                 names |= _about_inputs(site, key)
             inputs[url] = tuple(sorted(names))
@@ -154,7 +218,7 @@ def _about_inputs(site: Site, key: str) -> set[str]:
                *site.appears_with.get(key, ()))
     cited = [r.citation.article for r in site.roles.get(key, ()) if r.citation]
     return {card_name(k) for k in related if k in site.entities} | \
-        {str(site.article(slug).page.path) for slug in cited}
+        {view_name(str(site.article(slug).page.path)) for slug in cited}
 
 
 def _about(site: Site, key: str) -> str:

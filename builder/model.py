@@ -191,6 +191,9 @@ class Site:
     names it (in its earliest article)."""
     sides: tuple[tuple[str, tuple[str, ...]], ...]
     """The who's who: (institution key, or empty for the rest; keys of its people), institutions by name."""
+    anchored: frozenset[str] = frozenset()
+    """Content files (paths) that a link in a page points at an anchor of (``x.md#p2``): an edit to one of them
+    may break that link."""
 
     def article(self, slug: str) -> Article:
         """The article with this slug."""
@@ -210,7 +213,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
     paragraphs and mentions between builds (the result is the same either way)."""
     entities = {e.key: Entity(e) for e in content.entities}
     moved = _moved(content.entities)
-    content = Content(tuple(_follow_moves(a, moved) for a in content.articles), content.entities, content.warnings)
+    content = Content(tuple(follow_moves(a, moved) for a in content.articles), content.entities, content.warnings)
     pages: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
     parsed = {p.path: analysis(memo, p) for p in pages}
     raise_all(list(_reference_problems(content, entities)) + list(_link_problems(content, parsed)))
@@ -250,6 +253,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
         summaries=MappingProxyType({p.key: p.summary or _one_line(drawn[p.key].sentence if p.key in drawn else "")
                                     for p in content.entities}),
         sides=_sides(entities, ties),
+        anchored=_anchored(content, parsed),
     )
 
 
@@ -259,7 +263,7 @@ def with_article(site: Site, page: ArticlePage) -> Site | None:
     differ from what the full build makes of it: a new article or a new date, a name without an entity page, a
     link to check, or an entity whose drawn summary would now come from another article."""
     old = site.by_slug.get(page.slug)
-    page = _follow_moves(page, site.moved)
+    page = follow_moves(page, site.moved)
     if old is None or old.page.path != page.path or old.page.date != page.date or \
             any(k not in site.entities for k in page.entity_keys):
         return None
@@ -403,7 +407,7 @@ def _moved(pages: Iterable[EntityPage]) -> dict[str, str]:
     return {f"{p.section}/{old}": p.key for p in pages for old in p.moved_from}
 
 
-def _follow_moves(article: ArticlePage, moved: Mapping[str, str]) -> ArticlePage:
+def follow_moves(article: ArticlePage, moved: Mapping[str, str]) -> ArticlePage:
     """An article that still lists an entity's old slug lists its new one."""
     if not moved:
         return article
@@ -429,6 +433,16 @@ def _link_problems(content: Content, parsed: Mapping[Path, tuple[list[markdown.P
         problem = link_problem(page.path, href, pages)
         if problem:
             yield ContentError(page.path, page.body_line + line, problem)
+
+
+def _anchored(content: Content, parsed: Mapping[Path, tuple[list[markdown.Paragraph], list[tuple[int, str]]]]
+              ) -> frozenset[str]:
+    """The content files that links point at an anchor of."""
+    bodies: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
+    return frozenset(os.path.normpath(page.path.parent / href.partition("#")[0] if href.partition("#")[0]
+                                      else page.path)
+                     for page in bodies for _, href in parsed[page.path][1]
+                     if "#" in href and not re.match(r"^[a-zA-Z][\w+.-]*:", href))
 
 
 class _SentenceCounts(Mapping[Path, tuple[int, ...]]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -32,7 +32,9 @@ from builder.errors import Interrupted, OutputError
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
                         "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
 """Pagefind's ready-made search interfaces: the theme's ``assets/search.js`` talks to ``pagefind.js`` itself."""
-STATE_VERSION = 2
+STATE_VERSION = 3
+"""The state file is kept with ``marshal`` (the format of Python's own compiled-code caches): at 10,000 articles
+it holds about 7 MB, which JSON takes a tenth of a second to write, and every build writes it twice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,8 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
         _keep_twin_state(state_file, state, twin, known)
         raise
     state[str(twin.stat().st_ino)] = Generation(target, dict(fingerprints), stale)
+    if live is not None:  # about to become the twin, whose fingerprints no build reads
+        state[str(out.stat().st_ino)] = Generation(live.files, {}, live.search_stale)
     _save_state(state_file, state)
     _swap(twin, out)
     return WriteReport(len(target), written, removed, stale)
@@ -363,8 +367,8 @@ def _digest(data: bytes) -> str:
 
 def _load_state(state_file: Path) -> dict[str, Generation | None]:
     try:
-        data = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = marshal.loads(state_file.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         return {}
@@ -378,8 +382,7 @@ def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> Non
                                for ino, g in state.items()}
     state_file.parent.mkdir(parents=True, exist_ok=True)
     temporary = state_file.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"version": STATE_VERSION, "folders": folders}, sort_keys=True),
-                         encoding="utf-8")
+    temporary.write_bytes(marshal.dumps({"version": STATE_VERSION, "folders": folders}))
     os.replace(temporary, state_file)
 
 

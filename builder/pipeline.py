@@ -24,6 +24,7 @@ from builder.content import (
     read_article,
 )
 from builder.deps import explain, fingerprints
+from builder.edits import edited_articles, patch_articles
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.feeds import base_url_warning
 from builder.ingest import (
@@ -50,8 +51,17 @@ from builder.output import (
     write_site,
 )
 from builder.render import RenderedPage, render_page, render_pages, template_pages
-from builder.snapshot import Check, check_inputs, last_build_file, report_line, save_last, state_file, take_snapshot
-from builder.urls import output_path, page_url
+from builder.snapshot import (
+    Check,
+    check_inputs,
+    last_build_file,
+    report_line,
+    save_last,
+    state_file,
+    take_snapshot,
+    with_output,
+)
+from builder.urls import SEARCH_INDEX, output_path, page_url
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -165,6 +175,10 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if check.unchanged:
         return _unchanged(check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
+    if reader is None and not defer_search:
+        edited = _after_edits(config, out, state, check, strict, started)
+        if edited is not None:
+            return edited
     reader = reader or page_reader(config.root)
     reader.recheck()
     plan = ingest(config, reader=reader, progress=progress, workers=workers) if check.must_ingest else \
@@ -193,7 +207,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     counter = Counter(kinds.values())
     rendered = _rendering(site, stale, workers, stop, kinds, counter, _told(progress, "rendering pages", len(stale)))
     reused = [output_path(url) for url in kinds if url not in stale]
-    record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files}
+    record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files,
+              "edits": now.edits}
     written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search,
                          pending=[output_path(url) for url in stale])
     reasons = explain(sorted(stale), now, before)
@@ -203,6 +218,31 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
               {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)
+
+
+def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, strict: bool, started: float
+                 ) -> BuildReport | None:
+    """The build when only articles were edited, and in ways that no other page shows (``builder/edits.py``):
+    their pages alone are rendered, from a model of the articles and the entities they list. None when the full
+    build is needed."""
+    paths = edited_articles(check, config.content_dir)
+    if paths is None:
+        return None
+    live = live_generation(out, state)
+    if live.search_stale:
+        return None
+    patch = patch_articles(config, paths, live.fingerprints, PageReader())
+    if patch is None:
+        return None
+    warnings = tuple(check.summary.get("warnings", ()))
+    _refuse_warnings(warnings, strict)
+    changed = {page.path for page in patch.pages}
+    reused = [path for path in live.files if path not in changed and not path.startswith(SEARCH_INDEX)]
+    written = write_site(lambda store: [store(page.path, page.data) for page in patch.pages], reused,
+                         patch.record, out, state, search=config.search, pending=sorted(changed))
+    save_last(last_build_file(config.root, out), with_output(check.now, out), check.summary)
+    return BuildReport(IngestPlan(()), Counter(check.summary["pages"]), len(patch.pages), written.written,
+                       time.perf_counter() - started, warnings, patch.reasons)
 
 
 def _read_ahead(config: SiteConfig, reader: PageReader, workers: int) -> None:

@@ -137,6 +137,13 @@ def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]],
         yield from done
 
 
+def render_article(site: Site, article: Article) -> RenderedPage:
+    """The page of one article: what ``render_page`` makes of it, from a site model that may hold little more than
+    the article and the entities it lists (``builder/edits.py``)."""
+    return _render(make_environment(site.config.templates_dir), site, asset_files(site.config.templates_dir),
+                   *_article_spec(site, article))
+
+
 def template_pages(site: Site) -> dict[str, str]:
     """URL -> kind of every page rendered from a template."""
     return {url: kind for url, kind, *_ in _page_specs(site)}
@@ -165,8 +172,7 @@ def _page_specs(site: Site) -> Iterator[tuple[str, str, str, Context]]:
     yield urls.section_url("institutions"), "index", "entities.html", {
         "section": "institutions", "items": site.institutions}
     for article in site.articles:
-        yield urls.page_url("articles", article.page.slug), "article", "article.html", functools.partial(
-            _article_context, site, article)
+        yield _article_spec(site, article)
     for entity in (*site.people, *site.institutions):
         kind = "person" if entity.page.section == "people" else "institution"
         url = urls.page_url(entity.page.section, entity.page.slug)
@@ -184,6 +190,11 @@ def mention_pages(site: Site, key: str) -> list[tuple[str, ...]]:
     """The slugs of the articles that list an entity, newest first, cut into pages (at least one, maybe empty)."""
     slugs = tuple(site.articles_of.get(key, ()))
     return [slugs[i:i + MENTIONS_PER_PAGE] for i in range(0, len(slugs), MENTIONS_PER_PAGE)] or [()]
+
+
+def _article_spec(site: Site, article: Article) -> tuple[str, str, str, Context]:
+    return urls.page_url("articles", article.page.slug), "article", "article.html", functools.partial(
+        _article_context, site, article)
 
 
 def _article_context(site: Site, article: Article) -> dict[str, Any]:

@@ -79,10 +79,15 @@ def take_snapshot(config: SiteConfig, out: Path, content_only: Snapshot | None =
     return Snapshot(seeds, content, rest)
 
 
+def with_output(snapshot: Snapshot, out: Path) -> Snapshot:
+    """The snapshot with the output folder as it is now (a build replaces it)."""
+    return Snapshot(snapshot.seeds, snapshot.content, {**snapshot.rest, "output": _inode(out)})
+
+
 def state_file(site_root: Path, out: Path) -> Path:
     """Where the build records what each output folder holds (one file per output folder)."""
     name = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:12]
-    return site_root / ".builder" / "cache" / f"output-{name}.json"
+    return site_root / ".builder" / "cache" / f"output-{name}.state"
 
 
 def last_build_file(site_root: Path, out: Path) -> Path:

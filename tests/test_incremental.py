@@ -4,6 +4,7 @@ and only the pages whose inputs changed are rendered again."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -101,8 +102,31 @@ def _edit_entity(site: Path) -> None:
     reis.write_text(reis.read_text().replace("aliases: []", "aliases:\n- Judge Marta Reis", 1))
 
 
+def _add_paragraph(site: Path) -> None:
+    """Nothing another page shows changes: the page is rebuilt without the rest of the model."""
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text() + "\nThe bridge cost less than planned.\n")
+
+
+def _edit_title(site: Path) -> None:
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("title: ", "title: Now, ", 1))
+
+
+def _edit_quoted_paragraph(site: Path) -> None:
+    """The sentence a quotation is in names nobody (a first build sees to that); then a sentence comes before
+    it, and Sousa's page links the quotation to a new anchor. Nothing else another page shows changes."""
+    page = _article(site, "a.txt")
+    page.write_text(page.read_text().replace("together,” Sousa said.", "together,” she said."))
+    build(site)
+    page.write_text(page.read_text().replace("“We will work together,” she said.",
+                                             "It was late. “We will work together,” she said."))
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
-    "edit": _edit_text, "summary source edited": _edit_summary_source, "entity gained": _gain_entity,
+    "edit": _edit_text, "paragraph added": _add_paragraph, "title edited": _edit_title,
+    "quoted paragraph edited": _edit_quoted_paragraph, "summary source edited": _edit_summary_source,
+    "entity gained": _gain_entity,
     "entity lost": _lose_entity, "entity's role and alias edited": _edit_entity,
     "template": _change_template, "config": _change_config, "seed added": _add_seed, "seed removed": _remove_seed,
 }
@@ -133,6 +157,50 @@ def test_an_edit_that_no_index_shows_leaves_the_indexes_alone(site: Path, tmp_pa
     assert f"articles/{page.stem}/" in report.reasons
     assert not {"", "articles/", "people/", "timeline/", "connections/"} & set(report.reasons)
     assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_an_edit_only_its_page_shows_renders_that_page_alone(site: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    _add_paragraph(site)
+    assert main(["build", "--site", str(site), "--explain"]) == 0
+    page = _article(site, "b.txt")
+    out = capsys.readouterr().out
+    assert out.startswith(f"rendered articles/{page.stem}/: changed: {page}\n") and "; rendered 1," in out
+    assert "The bridge cost less than planned." in (site / f"output/articles/{page.stem}/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("shown", ["{{ site.articles | length }} articles",
+                                   "{{ site.entities['people/rui-lopes'].page.body }}"])
+def test_a_template_that_shows_more_than_an_article_and_its_entities_gets_the_whole_model(
+        shown: str, site: Path, tmp_path: Path) -> None:
+    theme = Path(__file__).resolve().parent.parent / "templates"
+    shutil.copytree(theme, site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    template = site / "templates/article.html"
+    template.write_text(template.read_text().replace("<h1>", f"<p>{shown}</p><h1>"))
+    build(site)
+    _add_paragraph(site)
+    report = build(site)
+    assert report.site is not None and set(report.reasons) == {f"articles/{_article(site, 'b.txt').stem}/"}
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_an_edit_that_breaks_a_link_into_the_article_fails_the_build(site: Path) -> None:
+    _add_paragraph(site)  # paragraph 3, which names nobody
+    page = _article(site, "b.txt")
+    reis = site / "content/people/marta-reis.md"
+    reis.write_text(reis.read_text() + f"\nSee [the bridge](../articles/{page.name}#p3).\n")
+    build(site)
+    page.write_text(page.read_text().replace("\nThe bridge cost less than planned.\n", ""))
+    with pytest.raises(BuilderError, match="has no anchor '#p3'"):
+        build(site)
+
+
+def test_a_link_added_to_an_article_is_checked(site: Path) -> None:
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text() + "\nSee [the mayor](../people/rui-lope.md).\n")
+    with pytest.raises(BuilderError, match=re.escape("broken link '../people/rui-lope.md'")):
+        build(site)
 
 
 def test_nothing_changed_renders_nothing_and_writes_nothing(site: Path) -> None:
@@ -330,9 +398,8 @@ def _forget_rendering(site: Path) -> None:
     """Remove the output and what rendering kept (the pages parsed), not what ingest knows."""
     for folder in ("output", ".output-standby", ".builder/cache/pages"):
         shutil.rmtree(site / folder, ignore_errors=True)
-    for state in (site / ".builder/cache").glob("output-*.json"):
-        if not state.name.endswith(".last.json"):
-            state.unlink()
+    for state in (site / ".builder/cache").glob("output-*.state"):
+        state.unlink()
 
 
 def test_reading_and_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,
