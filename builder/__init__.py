@@ -7,10 +7,11 @@ Stages, in the one direction data flows (a module may import only modules above 
     processes   work shared among forked processes (one per core)
     config      site.yaml -> SiteConfig; where the site's folders and the shipped theme are
     sentences   text -> sentence spans
+    names       text + known names -> where each is written as a whole word
     seeds       seeds/*.txt|md -> Seed
-    extract     Seed paragraphs -> people and institutions, roles, quotes
-    cache       seeds and extraction results kept on disk between builds
     content     content/**/*.md <-> ArticlePage, EntityPage
+    extract     Seed paragraphs -> people and institutions, roles, quotes, ties
+    cache       seeds and extraction results kept on disk between builds
     ingest      Seeds -> content pages, merged with editors' edits (never overwriting one)
     markdown    Markdown body -> HTML with entity links and paragraph anchors
     urls        page paths and relative links
@@ -21,6 +22,7 @@ Stages, in the one direction data flows (a module may import only modules above 
     deps        Site -> fingerprint of each page's inputs (what to render again)
     output      pages -> output folder with its search index, changed files only, swapped in whole
     snapshot    stamps of every input: skip what nothing changed
+    edits       edited articles that no other page shows the change of -> their pages, from a partial model
     pipeline    the whole build, one stage per line
     watch       source folders -> batches of changed paths
     serve       preview: rebuild on change, update the open tabs, show errors over the page

@@ -2,7 +2,7 @@
 
 A build then reads and analyses only the seeds whose files changed (by size and modification time). The cache
 is plain JSON, never pickle, so a site folder from elsewhere cannot make a build run code; it is thrown away
-whenever the builder's own code changes.
+whenever the builder's own code changes. Extraction loads only when a seed is analysed.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ import os
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder.errors import BuilderError, SeedError, raise_all
-from builder.extract import Extraction, extract_entities
 from builder.processes import can_fork, forked_map
 from builder.seeds import Seed, list_seed_files, parse_seed, read_seed_text
 from builder.version import builder_digest
+
+if TYPE_CHECKING:
+    from builder.extract import Extraction
 
 CACHE_NAME = Path(".builder") / "cache" / "seeds.json"
 
@@ -63,9 +65,11 @@ class SeedCache:
 
     def extract(self, seed: Seed) -> Extraction:
         """What extraction finds in the seed (computed once per version of the seed file)."""
+        from builder.extract import Extraction
+
         entry = self._entries[str(seed.path)]
         if "extraction" not in entry:
-            entry["extraction"] = to_data(extract_entities(seed.paragraphs, seed.dateline))
+            entry["extraction"] = _extract_share([seed])[0][1]
             self._changed = True
         return typing.cast(Extraction, from_data(Extraction, entry["extraction"]))
 
@@ -123,6 +127,8 @@ def _extractions(seeds: list[Seed], workers: int) -> Iterator[list[tuple[str, An
 
 
 def _extract_share(seeds: list[Seed]) -> list[tuple[str, Any]]:
+    from builder.extract import extract_entities
+
     return [(str(seed.path), to_data(extract_entities(seed.paragraphs, seed.dateline))) for seed in seeds]
 
 

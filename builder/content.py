@@ -25,7 +25,6 @@ import yaml
 from slugify import slugify
 
 from builder.errors import BuilderError, ContentError, raise_all
-from builder.extract.ties import TIE_KINDS
 from builder.processes import can_fork, forked_map
 from builder.version import builder_digest
 
@@ -59,6 +58,11 @@ class RoleRef:
     """1-based paragraph of the article."""
     sentence: int
     """1-based sentence of that paragraph."""
+
+
+TieKind = Literal["member of", "leads", "criticised", "met with"]
+TIE_KINDS: tuple[TieKind, ...] = ("member of", "leads", "criticised", "met with")
+"""The kinds of tie front matter may state (and extraction finds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +364,9 @@ class PageReader:
         dropped = [name for name in self._parsed if name not in self._checked]
         for name in dropped:
             del self._parsed[name]
+        for shard in set(range(CACHE_SHARDS)) - self._loaded:  # holds no page read in this build
+            (self._cache_dir / f"{shard:02x}.json").unlink(missing_ok=True)
+            self._loaded.add(shard)
         shards = self._dirty | {_shard(name) for name in dropped}
         if not shards:
             return

@@ -8,11 +8,11 @@ holds them, so an ``@id`` still names one thing from every page), and ``base_url
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from builder import urls
 from builder.config import SiteConfig
@@ -149,16 +149,16 @@ def atom_feed(site: Site) -> str:
     config = site.config
     newest = site.articles[0].page.date if site.articles else dt.date(1970, 1, 1)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
-             f"<title>{escape(config.title)}</title>"]
+             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attribute(config.language)}>',
+             f"<title>{_text(config.title)}</title>"]
     if config.description:
-        lines.append(f"<subtitle>{escape(config.description)}</subtitle>")
-    lines += [f"<id>{escape(_atom_id(config, urls.HOME))}</id>", f"<updated>{_timestamp(newest)}</updated>",
-              f"<author><name>{escape(config.title)}</name></author>",
-              f'<link rel="alternate" type="text/html" href={quoteattr(href(config, urls.FEED, urls.HOME))}/>']
+        lines.append(f"<subtitle>{_text(config.description)}</subtitle>")
+    lines += [f"<id>{_text(_atom_id(config, urls.HOME))}</id>", f"<updated>{_timestamp(newest)}</updated>",
+              f"<author><name>{_text(config.title)}</name></author>",
+              f'<link rel="alternate" type="text/html" href={_attribute(href(config, urls.FEED, urls.HOME))}/>']
     if config.base_url:
         lines.append(f'<link rel="self" type="application/atom+xml" '
-                     f'href={quoteattr(urls.absolute(config.base_url, urls.FEED))}/>')
+                     f'href={_attribute(urls.absolute(config.base_url, urls.FEED))}/>')
     lines += [_atom_entry(config, article) for article in site.articles[:FEED_ENTRIES]]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
@@ -166,12 +166,12 @@ def atom_feed(site: Site) -> str:
 
 def _atom_entry(config: SiteConfig, article: Article) -> str:
     page, url = article.page, article_url(article)
-    parts = ["<entry>", f"<title>{escape(page.title)}</title>",
-             f'<link rel="alternate" type="text/html" href={quoteattr(href(config, urls.FEED, url))}/>',
-             f"<id>{escape(_atom_id(config, url))}</id>",
+    parts = ["<entry>", f"<title>{_text(page.title)}</title>",
+             f'<link rel="alternate" type="text/html" href={_attribute(href(config, urls.FEED, url))}/>',
+             f"<id>{_text(_atom_id(config, url))}</id>",
              f"<published>{_timestamp(page.date)}</published>", f"<updated>{_timestamp(page.date)}</updated>"]
     if page.summary:
-        parts.append(f"<summary>{escape(page.summary)}</summary>")
+        parts.append(f"<summary>{_text(page.summary)}</summary>")
     parts.append("</entry>")
     return "\n".join(parts)
 
@@ -183,6 +183,16 @@ def _atom_id(config: SiteConfig, url: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"builder:{config.title}:{url}").urn
 
 
+def _text(value: str) -> str:
+    """Text for an XML element."""
+    return html.escape(value, quote=False)
+
+
+def _attribute(value: str) -> str:
+    """An XML attribute's value, quoted."""
+    return f'"{html.escape(value)}"'
+
+
 def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
@@ -192,7 +202,7 @@ def sitemap(config: SiteConfig, pages: Iterable[str]) -> str | None:
     if not config.base_url:
         return None
     base = config.base_url
-    entries = [f"<url><loc>{escape(urls.absolute(base, url))}</loc></url>" for url in sorted(pages)]
+    entries = [f"<url><loc>{_text(urls.absolute(base, url))}</loc></url>" for url in sorted(pages)]
     return "\n".join(['<?xml version="1.0" encoding="utf-8"?>',
                       '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', *entries, "</urlset>"]) + "\n"
 

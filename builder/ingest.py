@@ -6,6 +6,8 @@
    touched takes the new value; a field the editor changed is kept, and a new value that cannot be merged is
    reported. Pure.
 3. ``apply_plan``: write the files and the record.
+
+Extraction loads only when a seed is drafted: a build with no new seed need not pay for its start-up.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from builder.content import (
     PageReader,
@@ -30,10 +32,11 @@ from builder.content import (
     render_page,
 )
 from builder.errors import BuilderError, ContentError, raise_all
-from builder.extract import Entity, Extraction, extract_entities
-from builder.extract.occurrences import has_name
 from builder.seeds import Seed
 from builder.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from builder.extract import Entity, Extraction
 
 RECORD = Path(".builder") / "ingest.json"
 TITLE_LENGTH = 80
@@ -114,7 +117,7 @@ def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str,
     taken = set(article_slugs)
     drafts: dict[str, Draft] = {}
     for seed in seeds:
-        found = extract(seed) if extract is not None else extract_entities(seed.paragraphs, seed.dateline)
+        found = extract(seed) if extract is not None else _extract(seed)
         slug = by_seed.get(seed.name) or _unique_slug(_article_slug(seed), taken)
         taken.add(slug)
         keys = _add_entities(found.people, "people", seed, index, drafts, ignored, slug)
@@ -128,13 +131,26 @@ def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str,
     return drafts
 
 
+def _extract(seed: Seed) -> Extraction:
+    from builder.extract import extract_entities
+
+    return extract_entities(seed.paragraphs, seed.dateline)
+
+
+def _has_name(text: str, name: str) -> bool:
+    """Whether ``text`` uses ``name`` as written (``names.has_name``)."""
+    from builder.names import has_name
+
+    return has_name(text, name, joiners="_")
+
+
 def _list_added(article: Draft, seed: Seed, added: Mapping[str, dict[str, Any]]) -> None:
     """List in the article each editor-added entity whose name or alias its text uses."""
     text = "\n".join(seed.paragraphs)
     for path, meta in sorted(added.items()):
         section, slug = path[:-3].split("/", 1)
         names = [n for n in (meta.get("name"), *(meta.get("aliases") or ())) if isinstance(n, str) and n.strip()]
-        if slug not in article.meta[section] and any(has_name(text, n.strip(), joiners="_") for n in names):
+        if slug not in article.meta[section] and any(_has_name(text, n.strip()) for n in names):
             article.meta[section].append(slug)
 
 
@@ -207,7 +223,7 @@ def _add_affiliations(people: tuple[Entity, ...], institutions: tuple[Entity, ..
             names = [n for n in (institution.name, *institution.aliases) if len(n) > 3]
             slug = keys.get(id(institution), "/").split("/", 1)[1]
             roles = " ".join(r.text for r in person.roles)
-            if slug and slug not in meta["affiliations"] and any(has_name(roles, n, joiners="_") for n in names):
+            if slug and slug not in meta["affiliations"] and any(_has_name(roles, n) for n in names):
                 meta["affiliations"] = sorted([*meta["affiliations"], slug])
 
 

@@ -24,7 +24,7 @@ from builder import markdown
 from builder.config import SiteConfig
 from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef
 from builder.errors import BuilderError, ContentError, raise_all
-from builder.extract.occurrences import find_names, leftmost_longest
+from builder.names import find_names, leftmost_longest
 from builder.sentences import split_sentences
 
 K = TypeVar("K")

@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagefind.service import get_executable
-
 from builder import urls
 from builder.errors import Interrupted, OutputError
 
@@ -327,6 +325,8 @@ def _sync_search(twin: Path, known: dict[str, str], target: dict[str, str], live
 def index_search(site: Path, bundle: Path, stop: Callable[[], bool] | None = None) -> None:
     """Run Pagefind over the pages in ``site``, writing its index into ``bundle`` (byte-identical rebuilds); stop
     it and raise ``Interrupted`` as soon as ``stop`` returns True."""
+    from pagefind.service import get_executable  # loads asyncio: only a build that indexes pays for it
+
     executable = get_executable()
     if executable is None:
         raise OutputError(site, None, "cannot build the search index: Pagefind is missing; "
@@ -366,14 +366,31 @@ def _digest(data: bytes) -> str:
 
 
 def _load_state(state_file: Path) -> dict[str, Generation | None]:
+    """What the state file records (a new dict each time; the generations in it are shared and never changed).
+    The file is read again only when it changed since this process last read or wrote it."""
     try:
+        stamp = _file_stamp(state_file)
+        kept = _STATE_READ.get(state_file)
+        if kept is not None and kept[0] == stamp:
+            return dict(kept[1])
         data = marshal.loads(state_file.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         return {}
-    return {ino: Generation(g["files"], g["fingerprints"], g["search_stale"]) if g else None
-            for ino, g in data.get("folders", {}).items()}
+    state = {ino: Generation(g["files"], g["fingerprints"], g["search_stale"]) if g else None
+             for ino, g in data.get("folders", {}).items()}
+    _STATE_READ[state_file] = (stamp, state)
+    return dict(state)
+
+
+_STATE_READ: dict[Path, tuple[tuple[int, int, int], dict[str, Generation | None]]] = {}
+"""State file -> its stamp and what it held, when this process last read or wrote it (a build reads it twice)."""
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> None:
@@ -384,6 +401,7 @@ def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> Non
     temporary = state_file.with_suffix(".tmp")
     temporary.write_bytes(marshal.dumps({"version": STATE_VERSION, "folders": folders}))
     os.replace(temporary, state_file)
+    _STATE_READ[state_file] = (_file_stamp(state_file), dict(state))
 
 
 def _swap(twin: Path, out: Path) -> None:

@@ -3,13 +3,14 @@
 A build that finds the same snapshot as the last successful one, with the output folder it left, has nothing
 to do; one whose seeds, list of content files and builder are unchanged need not ingest (an edit to a content
 page only matters to rendering). This module imports only the light stages: a build with nothing to do answers
-before the rest of the builder is loaded.
+before the rest of the builder is loaded. The record of the last build (a stamp per seed and content file) is
+kept with ``marshal``, which reads and writes it several times faster than JSON.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,15 +93,15 @@ def state_file(site_root: Path, out: Path) -> Path:
 
 def last_build_file(site_root: Path, out: Path) -> Path:
     """Where the build records the snapshot and summary of its last success into ``out``."""
-    return state_file(site_root, out).with_suffix(".last.json")
+    return state_file(site_root, out).with_suffix(".last")
 
 
 def load_last(path: Path) -> tuple[Snapshot, dict[str, Any]] | None:
     """The snapshot and summary the last successful build left, if any."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = marshal.loads(path.read_bytes())
         return Snapshot(data["seeds"], data["content"], data["rest"]), data["summary"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, EOFError, KeyError, TypeError):
         return None
 
 
@@ -109,7 +110,7 @@ def save_last(path: Path, snapshot: Snapshot, summary: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"seeds": snapshot.seeds, "content": snapshot.content, "rest": snapshot.rest, "summary": summary}
-    temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    temporary.write_bytes(marshal.dumps(data))
     os.replace(temporary, path)
 
 
@@ -138,8 +139,13 @@ def _stamps(folder: str, deep: bool) -> dict[str, Stamp]:
         if entry.is_dir():
             if deep:
                 stamps |= _stamps(entry.path, deep)
-        else:
-            stamps[entry.path] = _stamp(entry.path)
+            continue
+        try:
+            stat = entry.stat()
+        except OSError:
+            stamps[entry.path] = None
+            continue
+        stamps[entry.path] = [stat.st_mtime_ns, stat.st_size]
     return stamps
 
 

@@ -6,8 +6,8 @@ import re
 
 from builder.extract.context import _cues, is_common_noun
 from builder.extract.lexicon import load_lexicon
-from builder.extract.occurrences import find_names, has_name, leftmost_longest
 from builder.extract.quotes import SPEECH_VERBS, has_speech_verb
+from builder.names import find_names, has_name, leftmost_longest
 
 
 def test_names_are_found_as_whole_words_only() -> None:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from builder.extract.classify import Candidate, is_acronym, is_place_phrase
 from builder.extract.lexicon import Lexicon, with_article
-from builder.extract.occurrences import has_name, is_whole_word, starts_of
 from builder.extract.quotes import SPEECH_VERBS
+from builder.names import has_name, is_whole_word, starts_of
 
 _PERSON_VERB_AFTER = re.compile(rf"\s+(?:{SPEECH_VERBS}|has|had|is|was|who|himself|herself)\b")
 _PERSON_MODIFIER_AFTER = re.compile(r"(?:’s|'s)? (?:administration|government|campaign|presidency|family|wife|husband"

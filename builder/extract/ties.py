@@ -13,13 +13,10 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from builder.extract.occurrences import find_names, has_name, leftmost_longest
+from builder.content import TieKind
 from builder.extract.resolve import Entity
-
-TieKind = Literal["member of", "leads", "criticised", "met with"]
-TIE_KINDS: tuple[TieKind, ...] = ("member of", "leads", "criticised", "met with")
+from builder.names import find_names, has_name, leftmost_longest
 
 _NAMEISH = r"(?:(?:the|The)\s+)?(?:[A-Z][\w’'.-]*\s+){0,3}"
 _LEAD_NOUN = (r"(?:head|leader|chair|chairman|chairwoman|chairperson|director|director-general|president|"
