@@ -32,6 +32,7 @@ from builder.content import (
     render_page,
 )
 from builder.errors import BuilderError, ContentError, raise_all
+from builder.names import has_name
 from builder.seeds import Seed
 from builder.sentences import split_sentences
 
@@ -137,20 +138,13 @@ def _extract(seed: Seed) -> Extraction:
     return extract_entities(seed.paragraphs, seed.dateline)
 
 
-def _has_name(text: str, name: str) -> bool:
-    """Whether ``text`` uses ``name`` as written (``names.has_name``)."""
-    from builder.names import has_name
-
-    return has_name(text, name, joiners="_")
-
-
 def _list_added(article: Draft, seed: Seed, added: Mapping[str, dict[str, Any]]) -> None:
     """List in the article each editor-added entity whose name or alias its text uses."""
     text = "\n".join(seed.paragraphs)
     for path, meta in sorted(added.items()):
         section, slug = path[:-3].split("/", 1)
         names = [n for n in (meta.get("name"), *(meta.get("aliases") or ())) if isinstance(n, str) and n.strip()]
-        if slug not in article.meta[section] and any(_has_name(text, n.strip()) for n in names):
+        if slug not in article.meta[section] and any(has_name(text, n.strip(), joiners="_") for n in names):
             article.meta[section].append(slug)
 
 
@@ -223,7 +217,7 @@ def _add_affiliations(people: tuple[Entity, ...], institutions: tuple[Entity, ..
             names = [n for n in (institution.name, *institution.aliases) if len(n) > 3]
             slug = keys.get(id(institution), "/").split("/", 1)[1]
             roles = " ".join(r.text for r in person.roles)
-            if slug and slug not in meta["affiliations"] and any(_has_name(roles, n) for n in names):
+            if slug and slug not in meta["affiliations"] and any(has_name(roles, n, joiners="_") for n in names):
                 meta["affiliations"] = sorted([*meta["affiliations"], slug])
 
 
