@@ -70,10 +70,13 @@ def median(runs: list[Timing]) -> Timing:
 
 
 def repeat(count: int, prepare: Callable[[], None], command: list[str], cwd: Path | None = None) -> Timing:
-    """``count`` runs of ``command``, each after ``prepare``."""
+    """``count`` runs of ``command``, each after ``prepare`` and after the disk has written back what earlier
+    runs and ``prepare`` left (removing an output folder frees thousands of files, and that work would otherwise
+    fall on the run timed next, whichever tool it is)."""
     runs = []
     for _ in range(count):
         prepare()
+        os.sync()
         runs.append(timed(command, cwd))
     return median(runs)
 

@@ -170,6 +170,14 @@ def test_an_edit_only_its_page_shows_renders_that_page_alone(site: Path, tmp_pat
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+def test_builds_after_edits_of_either_kind_in_turn_equal_a_clean_build(site: Path, tmp_path: Path) -> None:
+    """Each build leaves the record the next one starts from, whether it built the whole model or not."""
+    for change in (_add_paragraph, _edit_title, _add_paragraph, _edit_text, _add_paragraph):
+        change(site)
+        build(site)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 @pytest.mark.parametrize("shown", ["{{ site.articles | length }} articles",
                                    "{{ site.entities['people/rui-lopes'].page.body }}"])
 def test_a_template_that_shows_more_than_an_article_and_its_entities_gets_the_whole_model(
