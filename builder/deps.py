@@ -183,7 +183,9 @@ def _catalogue(site: Site, front_of: Mapping[Path, str]) -> str:
 def _page_inputs(site: Site) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """The inputs of each article and entity page (content files and entity cards, by name; other pages depend
     on everything), and what else a page depends on, as text."""
-    listed = {a.page.slug: {card_name(k) for k in a.page.entity_keys} for a in site.articles}
+    cards = {key: card_name(key) for key in site.entities}
+    shown = {a.page.slug: {view_name(str(a.page.path)), *(cards[k] for k in a.page.entity_keys)}
+             for a in site.articles}  # what a page of mentions shows of each article
     inputs: dict[str, tuple[str, ...]] = {}
     for article in site.articles:
         inputs[urls.page_url("articles", article.page.slug)] = article_inputs(article.page)
@@ -192,9 +194,7 @@ def _page_inputs(site: Site) -> tuple[dict[str, tuple[str, ...]], dict[str, tupl
         order = _combine(site.articles_of.get(key, ()))
         for number, chunk in enumerate(mention_pages(site, key), 1):
             url = f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
-            names = {str(entity.page.path)}
-            for slug in chunk:
-                names |= {view_name(str(site.article(slug).page.path))} | listed[slug]
+            names = {str(entity.page.path)}.union(*(shown[slug] for slug in chunk))
             if number == 1:
                 names |= _about_inputs(site, key)
             inputs[url] = tuple(sorted(names))
