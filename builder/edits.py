@@ -14,13 +14,13 @@ the page (the full build reports it). So does a template that asks the partial m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
 from builder.config import SiteConfig
-from builder.content import ArticlePage, EntityPage, PageReader, load_page
+from builder.content import ArticlePage, EntityPage, PageReader, load_page, refuse_outside_link
 from builder.deps import article_inputs, article_view, page_fingerprint, shared_digest, view_name
 from builder.errors import BuilderError
 from builder.model import Article, Entity, Mention, Site, analysis, find_mentions, follow_moves
@@ -58,15 +58,16 @@ def edited_articles(check: Check, content_dir: Path) -> list[Path] | None:
     return [Path(p) for p in sorted(edited)]
 
 
-def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, Any], reader: PageReader
-                   ) -> Patch | None:
+def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, Any], warnings: Sequence[str],
+                   reader: PageReader) -> Patch | None:
     """The new pages of the articles at ``paths``, when their edits change nothing other pages show (their
-    views are those ``record``, the output's fingerprints, holds), else None."""
+    views are those ``record``, the output's fingerprints, holds) and their front matter gets the same
+    ``warnings`` as at the last build, else None."""
     if not {"pages", "common", "files", "edits"} <= record.keys():
         return None
     files: dict[str, str] = dict(record["files"])
     try:
-        read = [_read(path, record, reader) for path in paths]
+        read = [_read(config, path, record, warnings, reader) for path in paths]
         if any(edit is None for edit in read):
             return None
         edits = [edit for edit in read if edit is not None]
@@ -85,15 +86,20 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
     return Patch(pages, {**record, "pages": fingerprints, "files": files}, reasons)
 
 
-def _read(path: Path, record: Mapping[str, Any], reader: PageReader
+def _read(config: SiteConfig, path: Path, record: Mapping[str, Any], warnings: Sequence[str], reader: PageReader
           ) -> tuple[Article, tuple[Mention, ...], dict[str, Entity], str] | None:
     """An edited article, its mentions, the entities it lists and the digest of its text; None when other pages
-    may show the edit (its view changed, or it has links to check, or links point into it)."""
+    may show the edit (its view changed, or it has links to check, or links point into it) or its warnings
+    changed (the line of an unknown field)."""
     name = str(path)
     edits = record["edits"]
     if name in edits["anchored"]:
         return None
-    page = follow_moves(cast(ArticlePage, load_page(path, "articles", reader)[0]), edits["moved"])
+    refuse_outside_link(path, config.root)
+    loaded, found = load_page(path, "articles", reader)
+    if found != [w for w in warnings if w.startswith(f"{name}:")]:
+        return None
+    page = follow_moves(cast(ArticlePage, loaded), edits["moved"])
     cards = edits["cards"]
     if any(key not in cards for key in page.entity_keys):
         return None
@@ -144,13 +150,19 @@ class _Only(Mapping[str, V]):
         raise Beyond("all keys")
 
 
-class _Unheld(tuple[Any, ...]):
-    """A sequence of the whole site that the partial model does not hold."""
+class _Unheld:
+    """A sequence of the whole site that the partial model does not hold: whatever is asked of it (its items,
+    its length, joining it to another) is ``Beyond``."""
 
     def _refuse(self, *args: object) -> NoReturn:
         raise Beyond("a list of the whole site")
 
-    __iter__ = __len__ = __getitem__ = __contains__ = __reversed__ = _refuse
+    __iter__ = __len__ = __getitem__ = __contains__ = __reversed__ = __bool__ = _refuse
+    __add__ = __radd__ = __mul__ = __rmul__ = __or__ = __ror__ = __and__ = __rand__ = __sub__ = __rsub__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse
+
+    def __getattr__(self, name: str) -> NoReturn:
+        raise Beyond(f"the {name} of a list of the whole site")
 
 
 def _partial_site(config: SiteConfig, edits: list[tuple[Article, tuple[Mention, ...], dict[str, Entity], str]],
@@ -159,11 +171,11 @@ def _partial_site(config: SiteConfig, edits: list[tuple[Article, tuple[Mention, 
     summaries), and refuses anything else."""
     entities = {key: entity for _, _, listed, _ in edits for key, entity in listed.items()}
     whole = _Only[Any]({})
+    unheld = cast(Any, _Unheld())
     return Site(
-        config=config, articles=_Unheld(), people=_Unheld(), institutions=_Unheld(), entities=_Only(entities),
+        config=config, articles=unheld, people=unheld, institutions=unheld, entities=_Only(entities),
         mentions=whole, mentions_in=_Only({a.page.slug: mentions for a, mentions, _, _ in edits}),
         articles_of=whole, appears_with=whole, members=whole, quotes=whole, moved=whole,
         by_slug=_Only({a.page.slug: a for a, *_ in edits}), roles=whole, ties=whole, stated=whole, events=whole,
         cited_quotes=whole, shared=whole, summary_from=whole,
-        summaries=_Only({key: summaries.get(key, "") for key in entities}), sides=_Unheld(),
-        anchored=frozenset())
+        summaries=_Only({key: summaries.get(key, "") for key in entities}), sides=unheld, anchored=unheld)

@@ -173,7 +173,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     config, out, state = _site_and_output(site_dir, out_dir)
     check = inputs or check_inputs(config, out)
     if check.unchanged:
-        return _unchanged(check.summary, strict, time.perf_counter() - started)
+        return _unchanged(config, check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
     if reader is None and not defer_search:
         edited = _after_edits(config, out, state, check, strict, started)
@@ -231,11 +231,11 @@ def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, stric
     live = live_generation(out, state)
     if live.search_stale:
         return None
-    patch = patch_articles(config, paths, live.fingerprints, PageReader())
+    warnings = tuple(check.summary.get("warnings", ()))
+    patch = patch_articles(config, paths, live.fingerprints, warnings, PageReader())
     if patch is None:
         return None
-    warnings = tuple(check.summary.get("warnings", ()))
-    _refuse_warnings(warnings, strict)
+    _refuse_warnings(_input_warnings(config, warnings), strict)
     changed = {page.path for page in patch.pages}
     reused = [path for path in live.files if path not in changed and not path.startswith(SEARCH_INDEX)]
     written = write_site(lambda store: [store(page.path, page.data) for page in patch.pages], reused,
@@ -344,10 +344,17 @@ def _refuse_warnings(warnings: tuple[str, ...], strict: bool) -> None:
         raise BuildFailed([BuilderError(None, None, f"{w} (--strict)") for w in warnings])
 
 
-def _unchanged(summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:
+def _input_warnings(config: SiteConfig, warnings: tuple[str, ...]) -> tuple[str, ...]:
+    """The warnings about the site's input among those a build reported: ``--strict`` refuses them, not the
+    reminder that base_url is missing."""
+    reminder = base_url_warning(config)
+    return tuple(w for w in warnings if w not in reminder)
+
+
+def _unchanged(config: SiteConfig, summary: dict[str, Any], strict: bool, seconds: float) -> BuildReport:
     """The report of a build that found nothing changed since the last one."""
     warnings = tuple(summary["warnings"])
-    _refuse_warnings(warnings, strict)
+    _refuse_warnings(_input_warnings(config, warnings), strict)
     return BuildReport(IngestPlan(()), Counter(summary["pages"]), 0, 0, seconds, warnings)
 
 

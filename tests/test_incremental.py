@@ -15,7 +15,7 @@ import pytest
 
 from builder import build
 from builder.cli import ProgressLine, main
-from builder.errors import BuilderError, Interrupted
+from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.pipeline import finish_search, prepare_next
 
 SEEDS = {
@@ -178,8 +178,10 @@ def test_builds_after_edits_of_either_kind_in_turn_equal_a_clean_build(site: Pat
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
-@pytest.mark.parametrize("shown", ["{{ site.articles | length }} articles",
-                                   "{{ site.entities['people/rui-lopes'].page.body }}"])
+@pytest.mark.parametrize("shown", [
+    "{{ site.articles | length }} articles", "{{ site.entities['people/rui-lopes'].page.body }}",
+    "{% for e in site.people + site.institutions if e.key in article.page.entity_keys %}{{ e.page.name }}; "
+    "{% endfor %}"])
 def test_a_template_that_shows_more_than_an_article_and_its_entities_gets_the_whole_model(
         shown: str, site: Path, tmp_path: Path) -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
@@ -191,6 +193,39 @@ def test_a_template_that_shows_more_than_an_article_and_its_entities_gets_the_wh
     report = build(site)
     assert report.site is not None and set(report.reasons) == {f"articles/{_article(site, 'b.txt').stem}/"}
     assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_strict_builds_after_an_edit_refuse_what_a_clean_strict_build_refuses(site: Path, tmp_path: Path) -> None:
+    """The site has no base_url: a reminder, which --strict lets pass; an unknown field it refuses."""
+    _add_paragraph(site)
+    assert build(site, strict=True).rendered == 1
+    assert build(site, strict=True).rendered == 0
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("---\n", "---\nauthor: Jo\n", 1))
+    build(site)
+    page.write_text(page.read_text() + "\nMore.\n")
+    with pytest.raises(BuildFailed, match="unknown field 'author'"):
+        build(site, strict=True)
+
+
+def test_warnings_after_an_edit_give_the_lines_a_clean_build_gives(site: Path) -> None:
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("---\n", "---\nauthor: Jo\n", 1))
+    assert any(w.startswith(f"{page}:2: unknown field 'author'") for w in build(site).warnings)
+    text = page.read_text().replace("author: Jo\n", "", 1)
+    page.write_text(text.replace("\n---\n", "\nauthor: Jo\n---\n", 1))  # the same field, further down
+    line = page.read_text().splitlines().index("author: Jo") + 1
+    assert any(w.startswith(f"{page}:{line}: unknown field 'author'") for w in build(site).warnings)
+
+
+def test_an_edited_article_that_became_a_link_outside_the_site_is_refused(site: Path, tmp_path: Path) -> None:
+    page = _article(site, "b.txt")
+    outside = tmp_path / "outside.md"
+    outside.write_text(page.read_text() + "\nThe bridge cost less than planned.\n")
+    page.unlink()
+    page.symlink_to(outside)
+    with pytest.raises(BuilderError, match="symbolic link to a file outside the site"):
+        build(site)
 
 
 def test_an_edit_that_breaks_a_link_into_the_article_fails_the_build(site: Path) -> None:
