@@ -98,8 +98,9 @@ def clean_output(site: Path) -> None:
     content -> output only (ingest is the pipeline column)."""
     for name in ("output", ".output-standby", ".builder/cache/pages"):
         shutil.rmtree(site / name, ignore_errors=True)
-    for path in (site / ".builder/cache").glob("output-*.state"):
-        path.unlink()
+    for path in (site / ".builder/cache").glob("output-*.json"):
+        if not path.name.endswith(".last.json"):
+            path.unlink()
 
 
 def edit_article(site: Path, number: int) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import json
 import os
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from builder.errors import BuilderError, SeedError, raise_all
 from builder.processes import can_fork, forked_map
@@ -82,8 +83,8 @@ class SeedCache:
             del self._entries[key]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": self.version, "seeds": self._entries}, sort_keys=True),
-                             encoding="utf-8")
+        temporary.write_bytes(orjson.dumps({"version": self.version, "seeds": self._entries},
+                                           option=orjson.OPT_SORT_KEYS))
         os.replace(temporary, self.path)
 
     def _seed(self, path: Path) -> Seed:
@@ -100,7 +101,7 @@ class SeedCache:
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = orjson.loads(self.path.read_bytes())
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("version") != self.version:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 import frontmatter
+import orjson
 import yaml
 from slugify import slugify
 
@@ -379,7 +380,7 @@ class PageReader:
         for shard, pages in sorted(entries.items()):
             path = self._cache_dir / f"{shard:02x}.json"
             temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps({"version": builder_digest(), "pages": pages}), encoding="utf-8")
+            temporary.write_bytes(orjson.dumps({"version": builder_digest(), "pages": pages}))
             os.replace(temporary, path)
         self._dirty.clear()
 
@@ -441,7 +442,7 @@ def _shard(name: str) -> int:
 def _load_shard(cache_dir: Path, shard: int) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
     """What one cache file of an earlier build holds (nothing when another version of the builder wrote it)."""
     try:
-        data = json.loads((cache_dir / f"{shard:02x}.json").read_text(encoding="utf-8"))
+        data = orjson.loads((cache_dir / f"{shard:02x}.json").read_bytes())
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != builder_digest():
@@ -462,7 +463,7 @@ def _copy(value: Any) -> Any:
 
 def _survives_json(meta: Any) -> bool:
     try:
-        return bool(json.loads(json.dumps(meta)) == meta)
+        return bool(orjson.loads(orjson.dumps(meta)) == meta)
     except (TypeError, ValueError):
         return False
 

@@ -4,18 +4,19 @@ A build that finds the same snapshot as the last successful one, with the output
 to do; one whose seeds, list of content files and builder are unchanged need not ingest (an edit to a content
 page only matters to rendering). This module imports only the light stages: a build with nothing to do answers
 before the rest of the builder is loaded. The record of the last build (a stamp per seed and content file) is
-kept with ``marshal``, which reads and writes it several times faster than JSON.
+JSON written with orjson, several times faster than the standard library's encoder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from builder.config import CONFIG_NAME, SiteConfig, template_dirs
 from builder.version import builder_digest
@@ -88,20 +89,20 @@ def with_output(snapshot: Snapshot, out: Path) -> Snapshot:
 def state_file(site_root: Path, out: Path) -> Path:
     """Where the build records what each output folder holds (one file per output folder)."""
     name = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:12]
-    return site_root / ".builder" / "cache" / f"output-{name}.state"
+    return site_root / ".builder" / "cache" / f"output-{name}.json"
 
 
 def last_build_file(site_root: Path, out: Path) -> Path:
     """Where the build records the snapshot and summary of its last success into ``out``."""
-    return state_file(site_root, out).with_suffix(".last")
+    return state_file(site_root, out).with_suffix(".last.json")
 
 
 def load_last(path: Path) -> tuple[Snapshot, dict[str, Any]] | None:
     """The snapshot and summary the last successful build left, if any."""
     try:
-        data = marshal.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes())
         return Snapshot(data["seeds"], data["content"], data["rest"]), data["summary"]
-    except (OSError, ValueError, EOFError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -110,7 +111,7 @@ def save_last(path: Path, snapshot: Snapshot, summary: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"seeds": snapshot.seeds, "content": snapshot.content, "rest": snapshot.rest, "summary": summary}
-    temporary.write_bytes(marshal.dumps(data))
+    temporary.write_bytes(orjson.dumps(data))
     os.replace(temporary, path)
 
 

@@ -441,8 +441,9 @@ def _forget_rendering(site: Path) -> None:
     """Remove the output and what rendering kept (the pages parsed), not what ingest knows."""
     for folder in ("output", ".output-standby", ".builder/cache/pages"):
         shutil.rmtree(site / folder, ignore_errors=True)
-    for state in (site / ".builder/cache").glob("output-*.state"):
-        state.unlink()
+    for state in (site / ".builder/cache").glob("output-*.json"):
+        if not state.name.endswith(".last.json"):
+            state.unlink()
 
 
 def test_reading_and_rendering_in_processes_gives_the_same_site(site: Path, tmp_path: Path,
