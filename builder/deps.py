@@ -61,7 +61,7 @@ class Fingerprints:
     article view (``view_name``) -> digest of what other pages show of the article."""
     edits: dict[str, Any]
     """What a build after edits to articles alone needs besides (``builder/edits.py``): the paragraphs of each
-    article that entities' roles and ties cite (``cited``), the files that links point at an anchor of
+    article (by slug) that entities' roles and ties cite (``cited``), the files that links point at an anchor of
     (``anchored``), the entities' earlier keys (``moved``) and the card of every entity (``cards``: name, aliases,
     role, summary)."""
 
@@ -90,7 +90,7 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
         names = inputs.get(url)
         pages[url] = page_fingerprint(shared, kind, [digests[n] for n in names] if names is not None
                                       else [everything], extra.get(url, ()))
-    edits = {"cited": {str(site.article(slug).page.path): numbers for slug, numbers in sorted(cited.items())},
+    edits = {"cited": dict(sorted(cited.items())),
              "anchored": sorted(site.anchored), "moved": dict(site.moved),
              "cards": {k: [e.page.name, list(e.page.aliases), e.page.role, site.summaries.get(k, "")]
                        for k, e in site.entities.items()}}

@@ -109,7 +109,7 @@ def _read(config: SiteConfig, path: Path, record: Mapping[str, Any], warnings: S
         return None
     article = Article(page, tuple(paragraphs))
     mentions = tuple(find_mentions(article, entities))
-    view = article_view(article, mentions, reader.front_digest(path), edits["cited"].get(name, ()))
+    view = article_view(article, mentions, reader.front_digest(path), edits["cited"].get(page.slug, ()))
     if record["files"].get(view_name(name)) != view:
         return None
     return article, mentions, entities, reader.digest(path)

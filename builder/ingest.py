@@ -23,6 +23,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import orjson
+
 from builder.content import (
     PageReader,
     Section,
@@ -643,16 +645,36 @@ def apply_plan(plan: IngestPlan, content_dir: Path, site_dir: Path) -> None:
     _write_record(site_dir / RECORD, plan.record)
 
 
+def record_text(record: Mapping[str, Any]) -> bytes:
+    """What the record file holds: JSON sorted and indented by one space, as ``json.dump(indent=1)`` writes it."""
+    whole = {"version": 1, "pages": record}
+    try:
+        data = orjson.dumps(whole, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer too large for orjson, in some front matter
+        data = json.dumps(whole, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return _indent_by_one(data) + b"\n"
+
+
+def _indent_by_one(data: bytes) -> bytes:
+    """JSON indented by two spaces a level, indented by one instead (as ``json.dump(indent=1)`` writes it). JSON
+    text holds no raw newline or tab inside its strings, so every newline followed by spaces starts a line."""
+    depth = 0
+    while b"\n" + b"  " * (depth + 1) in data:
+        depth += 1
+    for level in range(depth, 0, -1):  # deepest first, through tabs, so a shortened run is not shortened again
+        data = data.replace(b"\n" + b"  " * level, b"\n" + b"\t" * level)
+    return data.replace(b"\t", b" ")
+
+
 def _write_record(path: Path, record: Mapping[str, Any]) -> None:
-    """Write the record unless it holds this already. It is written as it is encoded (indented JSON made whole in
-    memory took six times its size: 90 MB at 10,000 articles), then compared with the record on disk."""
+    """Write the record unless it holds this already: JSON sorted and indented by one space (it is committed with
+    content/, so a change shows as a readable diff), encoded by orjson (the standard library's encoder took
+    0.7 s at 10,000 articles), then compared with the record on disk."""
     if not path.exists() and not record:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    with temporary.open("w", encoding="utf-8") as out:
-        json.dump({"version": 1, "pages": record}, out, indent=1, sort_keys=True, ensure_ascii=False)
-        out.write("\n")
+    temporary.write_bytes(record_text(record))
     if path.exists() and filecmp.cmp(temporary, path, shallow=False):
         temporary.unlink()
     else:

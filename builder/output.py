@@ -82,18 +82,29 @@ def standby_dir(out_dir: Path) -> Path:
     return out.parent / f".{out.name}-standby"
 
 
-def live_generation(out_dir: Path, state_file: Path) -> Generation:
-    """What the output folder holds now, as far as the state file knows (empty when unknown)."""
+State = dict[str, "Generation | None"]
+"""What a state file records: each output folder and twin (by inode) -> what it holds (None: unknown)."""
+
+
+def read_state(state_file: Path) -> State:
+    """What the state file records (empty when it is missing or unreadable)."""
+    return _load_state(state_file)
+
+
+def live_generation(out_dir: Path, state_file: Path, recorded: State | None = None) -> Generation:
+    """What the output folder holds now, as far as the state file knows (empty when unknown); ``recorded`` is
+    what the state file holds, when the caller has just read it."""
     out = out_dir.resolve()
     if not out.is_dir():
         return Generation()
-    return _load_state(state_file).get(str(out.stat().st_ino)) or Generation()
+    state = recorded if recorded is not None else _load_state(state_file)
+    return state.get(str(out.stat().st_ino)) or Generation()
 
 
 def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[str],
                fingerprints: Mapping[str, Any], out_dir: Path, state_file: Path, search: bool,
-               defer_search: bool = False, stop: Callable[[], bool] | None = None, pending: Collection[str] = ()
-               ) -> WriteReport:
+               defer_search: bool = False, stop: Callable[[], bool] | None = None, pending: Collection[str] = (),
+               recorded: State | None = None) -> WriteReport:
     """Make the output folder hold exactly the files that ``produce`` stores plus the ``reused`` files of the
     current output, in one atomic step. ``produce`` is given the function that stores one file (path, bytes)
     into the twin, and yields what that function returned for each file. Files go into the twin as they come, so
@@ -102,10 +113,11 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
     are recorded for the next build. With ``defer_search``, changed pages keep the current search index (marked
     stale) instead of waiting for Pagefind: the preview shows a page first and indexes it a moment later. When
     ``stop`` returns True while Pagefind runs, it is stopped and ``Interrupted`` raised; the output folder is left
-    as it was, as it is by any error while the files come."""
+    as it was, as it is by any error while the files come. ``recorded`` is what the state file holds, when the
+    caller has just read it (``read_state``)."""
     out = _prepare(out_dir)
     twin = standby_dir(out_dir)
-    state = _load_state(state_file)
+    state = dict(recorded) if recorded is not None else _load_state(state_file)
     live = state.get(str(out.stat().st_ino)) if out.is_dir() else None
     known = _open_twin(twin, state)
     state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
@@ -366,7 +378,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _load_state(state_file: Path) -> dict[str, Generation | None]:
+def _load_state(state_file: Path) -> State:
     try:
         data = orjson.loads(state_file.read_bytes())
     except (OSError, ValueError):

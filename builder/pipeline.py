@@ -47,6 +47,7 @@ from builder.output import (
     check_output_dir,
     fill_standby,
     live_generation,
+    read_state,
     refresh_search,
     write_site,
 )
@@ -195,7 +196,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     site = build_site(config, content, reader.memo)
     _go_on(stop, "building the site model")
     _tell(progress, "comparing with the last build")
-    before = live_generation(out, state).fingerprints
+    recorded = read_state(state)
+    before = live_generation(out, state, recorded).fingerprints
     files = _content_files(content)
     now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
     reader.save()
@@ -210,7 +212,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files,
               "edits": now.edits}
     written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search,
-                         pending=[output_path(url) for url in stale])
+                         pending=[output_path(url) for url in stale], recorded=recorded)
     reasons = explain(sorted(stale), now, before)
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
@@ -228,7 +230,8 @@ def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, stric
     paths = edited_articles(check, config.content_dir)
     if paths is None:
         return None
-    live = live_generation(out, state)
+    recorded = read_state(state)
+    live = live_generation(out, state, recorded)
     if live.search_stale:
         return None
     warnings = tuple(check.summary.get("warnings", ()))
@@ -239,7 +242,7 @@ def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, stric
     changed = {page.path for page in patch.pages}
     reused = [path for path in live.files if path not in changed and not path.startswith(SEARCH_INDEX)]
     written = write_site(lambda store: [store(page.path, page.data) for page in patch.pages], reused,
-                         patch.record, out, state, search=config.search, pending=sorted(changed))
+                         patch.record, out, state, search=config.search, pending=sorted(changed), recorded=recorded)
     save_last(last_build_file(config.root, out), with_output(check.now, out), check.summary)
     return BuildReport(IngestPlan(()), Counter(check.summary["pages"]), len(patch.pages), written.written,
                        time.perf_counter() - started, warnings, patch.reasons)

@@ -228,6 +228,22 @@ def test_an_edited_article_that_became_a_link_outside_the_site_is_refused(site: 
         build(site)
 
 
+def test_an_edit_to_a_sentence_a_role_cites_renders_the_page_that_shows_it(site: Path, tmp_path: Path) -> None:
+    """The cited sentence names nobody: only the role on Marta Reis's page shows the edit."""
+    _add_paragraph(site)  # paragraph 3 of article b
+    page = _article(site, "b.txt")
+    reis = site / "content/people/marta-reis.md"
+    text = reis.read_text()
+    reis.write_text(text.replace("\n---\n", f"\nroles:\n- {{role: Budget Judge, article: {page.stem}, paragraph: 3, "
+                                          "sentence: 1}\n---\n", 1))
+    build(site)
+    page.write_text(page.read_text().replace("cost less than planned", "cost far less than planned"))
+    report = build(site)
+    assert "people/marta-reis/" in report.reasons
+    assert "cost%20far%20less%20than%20planned" in (site / "output/people/marta-reis/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_an_edit_that_breaks_a_link_into_the_article_fails_the_build(site: Path) -> None:
     _add_paragraph(site)  # paragraph 3, which names nobody
     page = _article(site, "b.txt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import urllib.parse
 from pathlib import Path
@@ -15,7 +16,7 @@ from builder import markdown, urls
 from builder.config import parse_config
 from builder.content import PageReader, escape_markdown, make_slug, parse_page, render_page
 from builder.errors import BuildFailed, ConfigError, ContentError
-from builder.ingest import derive_title
+from builder.ingest import derive_title, record_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -173,3 +174,16 @@ def test_pages_are_written_as_ingest_wrote_them_before() -> None:
         text = page.read_text(encoding="utf-8")
         meta, _, body, _ = parse_page(page, text)
         assert render_page(meta, body) == text, page
+
+
+_JSON = st.recursive(st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none()),
+                     lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                             st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                     max_leaves=30)
+
+
+@given(st.dictionaries(st.text(max_size=30), _JSON, max_size=4))
+def test_the_ingest_record_is_written_as_the_standard_library_indents_it(record: dict[str, object]) -> None:
+    """The record is committed with content/: a faster encoder must not change a byte of it."""
+    expected = json.dumps({"version": 1, "pages": record}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    assert record_text(record) == expected.encode("utf-8")
