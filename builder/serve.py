@@ -26,7 +26,6 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -535,15 +534,18 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int, say: Callable[[st
     preview = Preview(site_dir, out_dir.resolve(), say)
     preview.first_build()
     say(f"serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    _stop_on_signals(ioloop.IOLoop.current())
     try:
         PreviewServer(preview).serve(host=host, port=port, root=str(preview.out_dir), open_url_delay=None,
                                      restart_delay=0)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         preview.stop()
     say("stopped")
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+def _stop_on_signals(loop: ioloop.IOLoop) -> None:
+    """Ctrl-C and SIGTERM stop the server's loop between two of its callbacks. Raising KeyboardInterrupt from a
+    signal handler instead lands wherever the main thread happens to be, and a callback caught in the middle can
+    leave the loop running. The loop's closing restores the signals' usual handlers."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.asyncio_loop.add_signal_handler(number, loop.stop)  # type: ignore[attr-defined]

@@ -131,9 +131,10 @@ def test_killed_build_leaves_the_previous_output_or_the_complete_new_one(tmp_pat
     complete = _tree(tmp_path / "copy/output")
     assert complete != before
     for delay in (0.2, 0.5, 0.8, 1.1, 1.4, 1.8):
-        process = subprocess.Popen([sys.executable, "-m", "builder", "build", "--site", str(site)])
+        process = subprocess.Popen([sys.executable, "-m", "builder", "build", "--site", str(site)],
+                                   start_new_session=True)
         time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)  # the build and what it started (its processes, Pagefind)
         process.wait()
         after = _tree(site / "output")
         assert after in (before, complete), f"killed after {delay} s: a half-written site"
