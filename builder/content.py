@@ -23,7 +23,6 @@ from typing import Any, Literal, TypeVar, cast
 import frontmatter
 import orjson
 import yaml
-from slugify import slugify
 
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.processes import can_fork, forked_map
@@ -644,6 +643,8 @@ _CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 def make_slug(text: str, max_length: int = 80) -> str:
     """Lower-case ASCII words joined by hyphens: safe in a URL and a file name."""
+    from slugify import slugify  # with its transliteration tables: only when a name is not a slug already
+
     return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True))
 
 

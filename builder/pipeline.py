@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
-from builder.cache import SeedCache
 from builder.config import SiteConfig, load_config
 from builder.content import (
     Content,
@@ -145,6 +144,8 @@ def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], 
             dry_run: bool, workers: int, progress: Progress | None) -> dict[str, Draft]:
     """Every page the seeds imply (``generate_pages``); the seeds and what extraction found in them are let go
     once the pages are drafted, before the plan is made."""
+    from builder.cache import SeedCache  # seeds are read only when they changed: a build after an edit skips it
+
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
     cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))

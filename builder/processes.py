@@ -1,10 +1,10 @@
 """Work shared among forked processes. Each process starts as a copy of this one, so the work may be a closure
 over anything made so far (the site model, the pages read) without sending it to them; only each item and its
-result travel. Where processes cannot be forked (not on Linux), callers do the work here."""
+result travel. Where processes cannot be forked (not on Linux), callers do the work here. ``multiprocessing``
+loads only when work is shared: a build after one edit never needs it."""
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -14,6 +14,8 @@ R = TypeVar("R")
 
 def can_fork(workers: int) -> bool:
     """True when the work may go to ``workers`` forked processes."""
+    import multiprocessing
+
     return workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -24,6 +26,8 @@ _WORK: Callable[[Any], Any] | None = None
 def forked_map(work: Callable[[T], R], items: Iterable[T], workers: int, ordered: bool = True) -> Iterator[R]:
     """``work`` of each item, done by ``workers`` processes forked from this one; in the items' order, or as
     they are done when not ``ordered``. An exception in a process is raised here."""
+    import multiprocessing
+
     global _WORK
     _WORK = work
     try:
