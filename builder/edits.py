@@ -1,8 +1,9 @@
 """Edited articles that no other page shows the change of -> their pages, without the rest of the site model.
 
-Most edits to a built site change an article's text and nothing that another page shows of it (its view, see
-``deps.article_view``): a typo mended, a sentence reworded that names nobody new, a paragraph added. Such an
-edit changes the article's own page and nothing else (but the search index). A build that finds only such
+Many edits to a built site change an article's text and nothing that another page shows of it (its view, see
+``deps.article_view``): a typo mended or a sentence reworded where nobody is named, a paragraph added that
+names nobody. Such an edit changes the article's own page and nothing else (but the search index). A sentence
+that names someone is shown on that entity's pages, so rewording it goes to the full build. A build that finds only such
 edits since the last one reads the edited articles and the entities they list, renders their pages from a
 site model that holds only those, and keeps every other file: its cost does not grow with the site.
 
