@@ -4,6 +4,7 @@ Stages, in the one direction data flows (a module may import only modules above 
 
     version     the builder's version and a digest of its own code (every cache is keyed by it)
     errors      BuilderError and its kinds, each with path:line
+    records     values <-> the JSON files the builder keeps (caches, records of builds)
     processes   work shared among forked processes (one per core)
     config      site.yaml -> SiteConfig; where the site's folders and the shipped theme are
     sentences   text -> sentence spans

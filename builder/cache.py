@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
+from builder import records
 from builder.errors import BuilderError, SeedError, raise_all
 from builder.processes import can_fork, forked_map
 from builder.seeds import Seed, list_seed_files, parse_seed, read_seed_text
@@ -83,8 +82,7 @@ class SeedCache:
             del self._entries[key]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(orjson.dumps({"version": self.version, "seeds": self._entries},
-                                           option=orjson.OPT_SORT_KEYS))
+        temporary.write_bytes(records.dumps({"version": self.version, "seeds": self._entries}, sort_keys=True))
         os.replace(temporary, self.path)
 
     def _seed(self, path: Path) -> Seed:
@@ -101,7 +99,7 @@ class SeedCache:
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            data = orjson.loads(self.path.read_bytes())
+            data = records.loads(self.path.read_bytes())
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("version") != self.version:

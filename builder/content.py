@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 import frontmatter
-import orjson
 import yaml
 
+from builder import records
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.processes import can_fork, forked_map
 from builder.version import builder_digest
@@ -305,7 +305,7 @@ class PageReader:
         """SHA-1 of the page's front matter as parsed (its body left out), kept with the parse."""
         meta = self._entry(path)[1][0]
         return str(self.memo(path, "front matter", "", lambda: hashlib.sha1(
-            json.dumps(meta, sort_keys=True, default=str).encode("utf-8")).hexdigest()))
+            json.dumps(_text_keys(meta), sort_keys=True, default=str).encode("utf-8")).hexdigest()))
 
     def memo(self, path: Path, name: str, tag: str, compute: Callable[[], Any]) -> Any:
         """A value derived from the page (JSON data), computed once per version of the file and ``tag`` (a digest
@@ -379,7 +379,7 @@ class PageReader:
         for shard, pages in sorted(entries.items()):
             path = self._cache_dir / f"{shard:02x}.json"
             temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(orjson.dumps({"version": builder_digest(), "pages": pages}))
+            temporary.write_bytes(records.dumps({"version": builder_digest(), "pages": pages}))
             os.replace(temporary, path)
         self._dirty.clear()
 
@@ -441,7 +441,7 @@ def _shard(name: str) -> int:
 def _load_shard(cache_dir: Path, shard: int) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
     """What one cache file of an earlier build holds (nothing when another version of the builder wrote it)."""
     try:
-        data = orjson.loads((cache_dir / f"{shard:02x}.json").read_bytes())
+        data = records.loads((cache_dir / f"{shard:02x}.json").read_bytes())
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != builder_digest():
@@ -460,9 +460,19 @@ def _copy(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+def _text_keys(value: Any) -> Any:
+    """Parsed YAML with every mapping's keys as text (YAML reads ``no:`` or ``1:`` as a boolean or a number, which
+    cannot be sorted among text keys)."""
+    if isinstance(value, dict):
+        return {str(k): _text_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text_keys(v) for v in value]
+    return value
+
+
 def _survives_json(meta: Any) -> bool:
     try:
-        return bool(orjson.loads(orjson.dumps(meta)) == meta)
+        return bool(records.loads(records.dumps(meta)) == meta)
     except (TypeError, ValueError):
         return False
 

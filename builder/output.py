@@ -23,17 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from builder import urls
+from builder import records, urls
 from builder.errors import Interrupted, OutputError
 
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
                         "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
 """Pagefind's ready-made search interfaces: the theme's ``assets/search.js`` talks to ``pagefind.js`` itself."""
 STATE_VERSION = 3
-"""The state file is JSON written with orjson: at 10,000 articles it holds about 7 MB, which the standard
-library's encoder takes a tenth of a second to write, and every build writes it twice."""
+"""The state file is JSON written with orjson (``records``): at 10,000 articles it holds about 7 MB, which the
+standard library's encoder takes a tenth of a second to write, and every build writes it twice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +378,7 @@ def _digest(data: bytes) -> str:
 
 def _load_state(state_file: Path) -> State:
     try:
-        data = orjson.loads(state_file.read_bytes())
+        data = records.loads(state_file.read_bytes())
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
@@ -395,7 +393,7 @@ def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> Non
                                for ino, g in state.items()}
     state_file.parent.mkdir(parents=True, exist_ok=True)
     temporary = state_file.with_suffix(".tmp")
-    temporary.write_bytes(orjson.dumps({"version": STATE_VERSION, "folders": folders}))
+    temporary.write_bytes(records.dumps({"version": STATE_VERSION, "folders": folders}))
     os.replace(temporary, state_file)
 
 

@@ -532,10 +532,10 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int, say: Callable[[st
                                       f"pass --port {port + 1}")
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     preview = Preview(site_dir, out_dir.resolve(), say)
-    preview.first_build()
-    say(f"serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
-    _stop_on_signals(ioloop.IOLoop.current())
-    try:
+    try:  # the file watcher's threads run from the first build on: stopped however serving ends
+        preview.first_build()
+        say(f"serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
+        _stop_on_signals(ioloop.IOLoop.current())
         PreviewServer(preview).serve(host=host, port=port, root=str(preview.out_dir), open_url_delay=None,
                                      restart_delay=0)
     finally:

@@ -4,7 +4,7 @@ A build that finds the same snapshot as the last successful one, with the output
 to do; one whose seeds, list of content files and builder are unchanged need not ingest (an edit to a content
 page only matters to rendering). This module imports only the light stages: a build with nothing to do answers
 before the rest of the builder is loaded. The record of the last build (a stamp per seed and content file) is
-JSON written with orjson, several times faster than the standard library's encoder.
+JSON written with orjson (``records``), several times faster than the standard library's encoder.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from builder import records
 from builder.config import CONFIG_NAME, SiteConfig, template_dirs
 from builder.version import builder_digest
 
@@ -100,7 +99,7 @@ def last_build_file(site_root: Path, out: Path) -> Path:
 def load_last(path: Path) -> tuple[Snapshot, dict[str, Any]] | None:
     """The snapshot and summary the last successful build left, if any."""
     try:
-        data = orjson.loads(path.read_bytes())
+        data = records.loads(path.read_bytes())
         return Snapshot(data["seeds"], data["content"], data["rest"]), data["summary"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -111,7 +110,7 @@ def save_last(path: Path, snapshot: Snapshot, summary: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"seeds": snapshot.seeds, "content": snapshot.content, "rest": snapshot.rest, "summary": summary}
-    temporary.write_bytes(orjson.dumps(data))
+    temporary.write_bytes(records.dumps(data))
     os.replace(temporary, path)
 
 

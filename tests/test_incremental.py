@@ -4,6 +4,7 @@ and only the pages whose inputs changed are rendered again."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -242,6 +243,24 @@ def test_an_edit_to_a_sentence_a_role_cites_renders_the_page_that_shows_it(site:
     assert "people/marta-reis/" in report.reasons
     assert "cost%20far%20less%20than%20planned" in (site / "output/people/marta-reis/index.html").read_text()
     assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_stray_files_whose_names_are_not_utf8_do_not_stop_builds(site: Path) -> None:
+    """The record of a build stamps every file in seeds/ and content/, whatever its name."""
+    for folder in ("seeds", "content/articles"):
+        os.close(os.open(os.fsencode(site / folder) + b"/notes\xe9.bak", os.O_CREAT | os.O_WRONLY))
+    build(site)
+    assert build(site).rendered == 0  # the record was saved, and it tells that nothing changed
+    _add_paragraph(site)
+    assert build(site).rendered == 1
+
+
+def test_front_matter_keys_that_yaml_reads_as_booleans_or_numbers_are_warned_about(site: Path) -> None:
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("---\n", "---\nno: x\n1: y\n", 1))
+    warnings = build(site).warnings
+    assert any(f"{page}:2: unknown field 'False'" in w for w in warnings)
+    assert any(f"{page}:3: unknown field '1'" in w for w in warnings)
 
 
 def test_an_edit_that_breaks_a_link_into_the_article_fails_the_build(site: Path) -> None:

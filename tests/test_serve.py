@@ -337,6 +337,24 @@ def test_ctrl_c_stops_the_server_cleanly(preview: Preview) -> None:
     assert f"serving {preview.site / 'output'} at {preview.base} (Ctrl-C to stop)" in preview.lines
 
 
+def test_ctrl_c_during_the_first_build_stops_cleanly(tmp_path: Path, write: Write) -> None:
+    """The file watcher's threads run from the first build on; Ctrl-C before serving begins stops them too
+    (left running, they crashed the interpreter as it exited)."""
+    for number in range(300):
+        write(f"seeds/{number:03}.txt", f" date 2021-01-{number % 28 + 1:02} LIMA (AP) — Minister Ana Sousa{number} "
+                                        f"met Carlos Mendes{number} of the Port Authority {number}.\n")
+    preview = Preview(tmp_path)
+    try:
+        assert wait_for(lambda: any((tmp_path / "content/articles").glob("*.md")), 60), preview.lines
+        os.killpg(preview.process.pid, signal.SIGINT)  # while the site renders
+        code = preview.process.wait(timeout=30)
+        preview.reader.join(timeout=5)
+    finally:
+        preview.stop()
+    assert code in (0, 130), (code, preview.lines)
+    assert not any("Fatal" in line or "FATAL" in line or "Traceback" in line for line in preview.lines)
+
+
 def test_port_in_use_gives_a_clear_message(tmp_path: Path, write: Write) -> None:
     write("seeds/lisbon.txt", SEED)
     with socket.socket() as busy:

@@ -100,9 +100,9 @@ def test_title_is_cut_before_a_phrase() -> None:
     assert derive_title("Short lede here. More.") == "Short lede here"
 
 
-STAGES = ["version", "errors", "processes", "config", "sentences", "names", "seeds", "content", "extract", "cache",
-          "ingest", "markdown", "urls", "model", "graph", "feeds", "render", "deps", "output", "snapshot", "edits",
-          "pipeline", "watch", "serve", "cli"]
+STAGES = ["version", "errors", "records", "processes", "config", "sentences", "names", "seeds", "content", "extract",
+          "cache", "ingest", "markdown", "urls", "model", "graph", "feeds", "render", "deps", "output", "snapshot",
+          "edits", "pipeline", "watch", "serve", "cli"]
 
 
 def test_modules_import_only_earlier_stages() -> None:
