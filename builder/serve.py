@@ -244,6 +244,7 @@ class Preview:
         self.outcome = Outcome(None, ())
         self.stylesheets: dict[str, str] = {}
         self.warnings: tuple[str, ...] = ()
+        self.stopping = False
 
     def first_build(self) -> None:
         """Build before serving; a failure is shown, and an empty site is served until the next good build."""
@@ -347,9 +348,9 @@ class Preview:
         self.standby_pending = not done
 
     def changed_since(self) -> bool:
-        """True when a change is waiting or was shown since the build started (read by the worker thread during
-        work that a new build goes before)."""
-        return bool(self.watcher.pending) or self.changes != self.build_started_at
+        """True when a change is waiting or was shown since the build started, or the preview is stopping (read
+        by the worker thread during work that a new build, or stopping, goes before)."""
+        return self.stopping or bool(self.watcher.pending) or self.changes != self.build_started_at
 
     def indexed(self, problems: tuple[str, ...] | None) -> None:
         """Back on the server's loop after indexing: a failure is shown like a failed build's; an interrupted
@@ -411,7 +412,10 @@ class Preview:
                 "digest": digest(html) if html is not None else ""}
 
     def stop(self) -> None:
-        """Let a running build finish (the output folder is swapped in whole), then stop the worker."""
+        """Let a running build finish (the output folder is swapped in whole), then stop the worker. Work that
+        may give up (the rest of a build, the search index, filling the twin) gives up at once, leaving the
+        output as it was."""
+        self.stopping = True
         self.trigger.stop()
         self.shower.shutdown(wait=True, cancel_futures=True)
         self.worker.shutdown(wait=True, cancel_futures=True)

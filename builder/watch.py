@@ -187,7 +187,8 @@ class Trigger:
         """Stop the threads (they notice within a few milliseconds)."""
         self._stop.set()
         for thread in self._threads:
-            thread.join(timeout=5)
+            if thread.ident is not None:  # started
+                thread.join(timeout=5)
 
     def _folders(self) -> tuple[Path, ...]:
         return tuple(self.site / n for n in self.names if (self.site / n).is_dir())

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import build
+from builder import build, serve
 from builder.serve import inject_client, resolve_page
 from builder.watch import Trigger, Watcher, is_ignored, scan
 
@@ -353,6 +353,16 @@ def test_ctrl_c_during_the_first_build_stops_cleanly(tmp_path: Path, write: Writ
         preview.stop()
     assert code in (0, 130), (code, preview.lines)
     assert not any("Fatal" in line or "FATAL" in line or "Traceback" in line for line in preview.lines)
+
+
+def test_work_that_may_give_up_gives_up_once_the_preview_stops(tmp_path: Path, write: Write) -> None:
+    """Ctrl-C need not wait for the output's twin to be filled (or a search index to be made) on a big site."""
+    write("seeds/lisbon.txt", SEED)
+    build(tmp_path)
+    preview = serve.Preview(tmp_path, tmp_path / "output", lambda line: None)
+    preview.stop()
+    assert serve.run_prepare(tmp_path, tmp_path / "output", preview.changed_since) is False  # gave up
+    assert not any((tmp_path / ".output-standby").rglob("*.html"))
 
 
 def test_port_in_use_gives_a_clear_message(tmp_path: Path, write: Write) -> None:
