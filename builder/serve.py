@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -26,6 +27,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -108,12 +110,13 @@ def describe(problem: BuilderError, site_dir: Path) -> str:
     return str(problem)
 
 
-def run_build(site_dir: Path, out_dir: Path, first: bool = True, reader: PageReader | None = None) -> Outcome:
+def run_build(site_dir: Path, out_dir: Path, first: bool = True, reader: PageReader | None = None,
+              stop: Callable[[], bool] | None = None) -> Outcome:
     """Build once: ``first``, only the pages made from the changed files (the home page, indexes and the like
     follow in a second build, and the search index after that: ``run_search``). A user's mistake, or a bug in
-    the builder (with its traceback), becomes the problems."""
+    the builder (with its traceback), becomes the problems; once ``stop`` returns True, the build gives up."""
     report, problems = _attempt(lambda: build(site_dir, out_dir, defer_search=True, defer_indexes=first,
-                                              reader=reader), site_dir)
+                                              reader=reader, stop=stop), site_dir)
     return Outcome(report, problems)
 
 
@@ -247,10 +250,15 @@ class Preview:
         self.stopping = False
 
     def first_build(self) -> None:
-        """Build before serving; a failure is shown, and an empty site is served until the next good build."""
+        """Build before serving; a failure is shown, and an empty site is served until the next good build. The
+        build gives up as soon as the preview is stopping."""
         self.trigger.start()
         self.watcher.start()
-        self.finish(run_build(self.site_dir, self.out_dir, first=False, reader=self.reader), None)
+        outcome = run_build(self.site_dir, self.out_dir, first=False, reader=self.reader,
+                            stop=lambda: self.stopping)
+        if self.stopping:
+            return
+        self.finish(outcome, None)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.stylesheets = stylesheet_digests(self.out_dir)
 
@@ -536,20 +544,33 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int, say: Callable[[st
                                       f"pass --port {port + 1}")
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     preview = Preview(site_dir, out_dir.resolve(), say)
+    first = {number: signal.signal(number, functools.partial(_stop_first_build, preview))
+             for number in (signal.SIGINT, signal.SIGTERM)}
     try:  # the file watcher's threads run from the first build on: stopped however serving ends
         preview.first_build()
-        say(f"serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
-        _stop_on_signals(ioloop.IOLoop.current())
-        PreviewServer(preview).serve(host=host, port=port, root=str(preview.out_dir), open_url_delay=None,
-                                     restart_delay=0)
+        if not preview.stopping:
+            say(f"serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
+            _stop_on_signals(ioloop.IOLoop.current(), preview)
+            PreviewServer(preview).serve(host=host, port=port, root=str(preview.out_dir), open_url_delay=None,
+                                         restart_delay=0)
     finally:
         preview.stop()
+        for number, handler in first.items():
+            signal.signal(number, handler)
     say("stopped")
 
 
-def _stop_on_signals(loop: ioloop.IOLoop) -> None:
-    """Ctrl-C and SIGTERM stop the server's loop between two of its callbacks. Raising KeyboardInterrupt from a
-    signal handler instead lands wherever the main thread happens to be, and a callback caught in the middle can
-    leave the loop running. The loop's closing restores the signals' usual handlers."""
+def _stop_first_build(preview: Preview, signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C or SIGTERM during the first build: the build gives up at its next step. (Raising KeyboardInterrupt
+    instead would land wherever the main thread happens to be; inside a finalizer it is only printed, and the
+    preview went on to serve.)"""
+    preview.stopping = True
+
+
+def _stop_on_signals(loop: ioloop.IOLoop, preview: Preview) -> None:
+    """Ctrl-C and SIGTERM stop the server's loop between two of its callbacks (for the reason above), as does one
+    that came since the first build ended. The loop's closing restores the signals' usual handlers."""
     for number in (signal.SIGINT, signal.SIGTERM):
         loop.asyncio_loop.add_signal_handler(number, loop.stop)  # type: ignore[attr-defined]
+    if preview.stopping:
+        loop.add_callback(loop.stop)

@@ -338,8 +338,8 @@ def test_ctrl_c_stops_the_server_cleanly(preview: Preview) -> None:
 
 
 def test_ctrl_c_during_the_first_build_stops_cleanly(tmp_path: Path, write: Write) -> None:
-    """The file watcher's threads run from the first build on; Ctrl-C before serving begins stops them too
-    (left running, they crashed the interpreter as it exited)."""
+    """Ctrl-C before serving begins makes the first build give up and stops the file watcher's threads (left
+    running, they crashed the interpreter as it exited; a KeyboardInterrupt raised in a finalizer was lost)."""
     for number in range(300):
         write(f"seeds/{number:03}.txt", f" date 2021-01-{number % 28 + 1:02} LIMA (AP) — Minister Ana Sousa{number} "
                                         f"met Carlos Mendes{number} of the Port Authority {number}.\n")
@@ -351,7 +351,7 @@ def test_ctrl_c_during_the_first_build_stops_cleanly(tmp_path: Path, write: Writ
         preview.reader.join(timeout=5)
     finally:
         preview.stop()
-    assert code in (0, 130), (code, preview.lines)
+    assert code == 0 and preview.lines[-1] == "stopped", (code, preview.lines)
     assert not any("Fatal" in line or "FATAL" in line or "Traceback" in line for line in preview.lines)
 
 
