@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import os
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -80,10 +79,7 @@ class SeedCache:
             return
         for key in stale:
             del self._entries[key]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(records.dumps({"version": self.version, "seeds": self._entries}, sort_keys=True))
-        os.replace(temporary, self.path)
+        records.save(self.path, {"version": self.version, "seeds": self._entries}, sort_keys=True)
 
     def _seed(self, path: Path) -> Seed:
         stat = path.stat()
@@ -99,7 +95,7 @@ class SeedCache:
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            data = records.loads(self.path.read_bytes())
+            data = records.read(self.path)
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("version") != self.version:

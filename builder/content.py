@@ -365,7 +365,7 @@ class PageReader:
         for name in dropped:
             del self._parsed[name]
         for shard in set(range(CACHE_SHARDS)) - self._loaded:  # holds no page read in this build
-            (self._cache_dir / f"{shard:02x}.json").unlink(missing_ok=True)
+            _shard_file(self._cache_dir, shard).unlink(missing_ok=True)
             self._loaded.add(shard)
         shards = self._dirty | {_shard(name) for name in dropped}
         if not shards:
@@ -375,12 +375,8 @@ class PageReader:
             shard = _shard(name)
             if shard in entries and name not in self._unkept:
                 entries[shard][name] = [list(e[0]), *e[1], e[2], e[3]]
-        self._cache_dir.mkdir(parents=True, exist_ok=True)
         for shard, pages in sorted(entries.items()):
-            path = self._cache_dir / f"{shard:02x}.json"
-            temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(records.dumps({"version": builder_digest(), "pages": pages}))
-            os.replace(temporary, path)
+            records.save(_shard_file(self._cache_dir, shard), {"version": builder_digest(), "pages": pages})
         self._dirty.clear()
 
     def _cached(self, name: str) -> tuple[tuple[int, int], ParsedPage, str, dict[str, Any]] | None:
@@ -438,10 +434,14 @@ def _shard(name: str) -> int:
     return zlib.crc32(name.encode()) % CACHE_SHARDS
 
 
+def _shard_file(cache_dir: Path, shard: int) -> Path:
+    return cache_dir / f"{shard:02x}.json"
+
+
 def _load_shard(cache_dir: Path, shard: int) -> dict[str, tuple[tuple[int, int], ParsedPage, str, dict[str, Any]]]:
     """What one cache file of an earlier build holds (nothing when another version of the builder wrote it)."""
     try:
-        data = records.loads((cache_dir / f"{shard:02x}.json").read_bytes())
+        data = records.read(_shard_file(cache_dir, shard))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != builder_digest():

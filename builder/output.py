@@ -84,18 +84,13 @@ State = dict[str, "Generation | None"]
 """What a state file records: each output folder and twin (by inode) -> what it holds (None: unknown)."""
 
 
-def read_state(state_file: Path) -> State:
-    """What the state file records (empty when it is missing or unreadable)."""
-    return _load_state(state_file)
-
-
 def live_generation(out_dir: Path, state_file: Path, recorded: State | None = None) -> Generation:
     """What the output folder holds now, as far as the state file knows (empty when unknown); ``recorded`` is
     what the state file holds, when the caller has just read it."""
     out = out_dir.resolve()
     if not out.is_dir():
         return Generation()
-    state = recorded if recorded is not None else _load_state(state_file)
+    state = recorded if recorded is not None else read_state(state_file)
     return state.get(str(out.stat().st_ino)) or Generation()
 
 
@@ -115,7 +110,7 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
     caller has just read it (``read_state``)."""
     out = _prepare(out_dir)
     twin = standby_dir(out_dir)
-    state = dict(recorded) if recorded is not None else _load_state(state_file)
+    state = dict(recorded) if recorded is not None else read_state(state_file)
     live = state.get(str(out.stat().st_ino)) if out.is_dir() else None
     known = _open_twin(twin, state)
     state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
@@ -222,7 +217,7 @@ def fill_standby(out_dir: Path, state_file: Path, stop: Callable[[], bool] | Non
     live = live_generation(out, state_file)
     if not live.files:
         return True
-    state = _load_state(state_file)
+    state = read_state(state_file)
     twin = standby_dir(out_dir)
     known = _open_twin(twin, state)
     if known == live.files:
@@ -376,9 +371,10 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _load_state(state_file: Path) -> State:
+def read_state(state_file: Path) -> State:
+    """What the state file records (empty when it is missing or unreadable)."""
     try:
-        data = records.loads(state_file.read_bytes())
+        data = records.read(state_file)
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
@@ -391,10 +387,7 @@ def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> Non
     folders: dict[str, Any] = {ino: {"files": g.files, "fingerprints": g.fingerprints,
                                      "search_stale": g.search_stale} if g else None
                                for ino, g in state.items()}
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = state_file.with_suffix(".tmp")
-    temporary.write_bytes(records.dumps({"version": STATE_VERSION, "folders": folders}))
-    os.replace(temporary, state_file)
+    records.save(state_file, {"version": STATE_VERSION, "folders": folders})
 
 
 def _swap(twin: Path, out: Path) -> None:

@@ -9,6 +9,8 @@ stray file in seeds/ or content/), an integer beyond 64 bits in some front matte
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -28,3 +30,17 @@ def loads(data: bytes) -> Any:
         return orjson.loads(data)
     except ValueError:
         return json.loads(data)
+
+
+def read(path: Path) -> Any:
+    """The value a file holds; OSError when it cannot be read, ValueError when it is not JSON."""
+    return loads(path.read_bytes())
+
+
+def save(path: Path, value: Any, sort_keys: bool = False) -> None:
+    """Write ``value`` into the file in one step (through a temporary file beside it): a build killed meanwhile
+    leaves the file as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(dumps(value, sort_keys))
+    os.replace(temporary, path)

@@ -99,7 +99,7 @@ def last_build_file(site_root: Path, out: Path) -> Path:
 def load_last(path: Path) -> tuple[Snapshot, dict[str, Any]] | None:
     """The snapshot and summary the last successful build left, if any."""
     try:
-        data = records.loads(path.read_bytes())
+        data = records.read(path)
         return Snapshot(data["seeds"], data["content"], data["rest"]), data["summary"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -107,11 +107,8 @@ def load_last(path: Path) -> tuple[Snapshot, dict[str, Any]] | None:
 
 def save_last(path: Path, snapshot: Snapshot, summary: dict[str, Any]) -> None:
     """Remember a successful build."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    data = {"seeds": snapshot.seeds, "content": snapshot.content, "rest": snapshot.rest, "summary": summary}
-    temporary.write_bytes(records.dumps(data))
-    os.replace(temporary, path)
+    records.save(path, {"seeds": snapshot.seeds, "content": snapshot.content, "rest": snapshot.rest,
+                        "summary": summary})
 
 
 def report_line(pages: Mapping[str, int], rendered: int, deferred: int, written: int, seconds: float,
