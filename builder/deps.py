@@ -13,9 +13,10 @@ A page whose fingerprint matches the one recorded for the current output is not 
   show of it) and the cards of the entities they list, and which articles list the entity, in order (the pages
   are cut from that list);
 - besides, a person or institution's own page: the cards of the entities it refers to (affiliations, members,
-  ties either way, who is named with it), the views of the articles its roles cite, and what the model draws
-  from all its articles (ties, co-mention counts, summary, dates of first and last mention). So an edit to an
-  older article re-renders the page that lists it, not the entity's own page, unless one of those changed;
+  ties either way, who is named with it), what entities' pages cite of the articles its roles cite
+  (``cited_view``), and what the model draws from all its articles (ties, co-mention counts, summary, dates of
+  first and last mention). So an edit to an older article re-renders the page that lists it, not the entity's
+  own page, unless one of those changed;
 - every other page (home, indexes, timeline, connections, search, 404, and any page kind added later): the
   catalogue — every content file's front matter, each article's title and summary, and everything the site
   model derives from the articles' text except the text itself (drawn summaries, cited sentences, who is named
@@ -23,7 +24,9 @@ A page whose fingerprint matches the one recorded for the current output is not 
 
 An edit to an article's text that leaves its view as it was changes only the article's own page; the view
 covers all the model derives from the article (see ``article_view``), so ``builder/edits.py`` can rebuild that
-page without the rest of the model.
+page without the rest of the model. An edit that changes only the sentences that name someone changes, besides,
+one page of mentions per entity the article lists; ``entity_record`` keeps what ``builder/edits.py`` needs to
+make those without the rest of the model.
 
 A template that starts to show new data must have that data among its page's inputs here (in an entity's card,
 its file, or for the pages made from all content in ``CATALOGUE``).
@@ -32,7 +35,7 @@ its file, or for the pages made from all content in ``CATALOGUE``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,7 @@ from typing import Any
 from builder import urls
 from builder.config import template_dirs
 from builder.content import ArticlePage, RoleRef, TieRef
-from builder.model import Article, Mention, Site
+from builder.model import Article, Citation, Mention, Site
 from builder.render import mention_pages, template_pages
 from builder.version import builder_digest
 
@@ -64,6 +67,9 @@ class Fingerprints:
     article (by slug) that entities' roles and ties cite (``cited``), the files that links point at an anchor of
     (``anchored``), the entities' earlier keys (``moved``) and the card of every entity (``cards``: name, aliases,
     role, summary)."""
+    entities: dict[str, Any]
+    """Entity key -> ``entity_record``: what its pages show besides its articles, for the build after edits
+    that change what pages of mentions show. Kept in a file of its own: only such a build reads it."""
 
 
 CATALOGUE = ("articles_of", "appears_with", "members", "quotes", "moved", "roles", "ties", "events", "cited_quotes",
@@ -79,12 +85,18 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
               "site.yaml": _combine([repr(site.config)])}
     shared = shared_digest(common)
     cited = cited_paragraphs(site)
-    views = {view_name(str(a.page.path)): article_view(a, site.mentions_in.get(a.page.slug, ()),
-                                                       front_of[a.page.path], cited.get(a.page.slug, ()))
-             for a in site.articles}
+    entities = {key: entity_record(site, key) for key in site.entities}
+    role_cited = {path for record in entities.values() for path in record["about"][2]}
+    views: dict[str, str] = {}
+    for article in site.articles:
+        path = str(article.page.path)
+        views[view_name(path)] = view = article_view(article, site.mentions_in.get(article.page.slug, ()),
+                                                     front_of[article.page.path], cited.get(article.page.slug, ()))
+        if path in role_cited:
+            views[cited_view_name(path)] = cited_part(view)
     digests = {str(p): d for p, d in digest_of.items()} | {card_name(k): _card(site, k) for k in site.entities} | \
         views
-    inputs, extra = _page_inputs(site)
+    inputs, extra = _page_inputs(site, entities)
     pages: dict[str, str] = {}
     for url, kind in template_pages(site).items():
         names = inputs.get(url)
@@ -94,7 +106,8 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
              "anchored": sorted(site.anchored), "moved": dict(site.moved),
              "cards": {k: [e.page.name, list(e.page.aliases), e.page.role, site.summaries.get(k, "")]
                        for k, e in site.entities.items()}}
-    return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common, dict(sorted(digests.items())), edits)
+    return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common, dict(sorted(digests.items())), edits,
+                        entities)
 
 
 def page_fingerprint(shared: str, kind: str, inputs: Iterable[str], extra: Iterable[str] = ()) -> str:
@@ -118,16 +131,37 @@ def view_name(path: str) -> str:
     return f"what other pages show of {path}"
 
 
+def cited_view_name(path: str) -> str:
+    """The name of an article's cited view (``cited_view``) among a page's inputs."""
+    return f"what entities' pages cite of {path}"
+
+
 def article_view(article: Article, mentions: Iterable[Mention], front: str, cited: Iterable[int]) -> str:
-    """What pages other than an article's own show of it, or the model draws from it, digested: its front matter
-    (title, date, summary, entities, quotes...), each sentence that names an entity it lists, and the text of
-    the paragraphs that its quotes come from and that entities' roles and ties cite (``cited``). An edit that
-    leaves these as they were changes the article's own page alone (and the search index)."""
+    """What pages other than an article's own show of it, or the model draws from it: its cited view
+    (``cited_view``) and, digested apart, each sentence that names an entity it lists. An edit that leaves these
+    as they were changes the article's own page alone (and the search index); one that leaves the cited view
+    changes besides only its pages of mentions."""
+    return f"{cited_view(article, front, cited)} {_named(mentions)}"
+
+
+def cited_part(view: str) -> str:
+    """The cited view (``cited_view``) in an article's view (``article_view``)."""
+    return view.partition(" ")[0]
+
+
+def cited_view(article: Article, front: str, cited: Iterable[int]) -> str:
+    """What entities' own pages and the pages made from all content draw from an article, digested: its front
+    matter (title, date, summary, entities, quotes...) and the text of the paragraphs that its quotes come from
+    and that entities' roles and ties cite (``cited``)."""
     paragraphs = article.paragraphs
     numbers = sorted({*cited, *(q.paragraph for q in article.page.quotes)})
     texts = [paragraphs[n - 1].text if 0 < n <= len(paragraphs) else "" for n in numbers]
-    named = ["\0".join((m.entity, m.paragraph, m.sentence, m.alias, m.anchor)) for m in mentions]
-    return _combine([front, *map(str, numbers), *texts, "\1", *named])
+    return _combine([front, *map(str, numbers), *texts])
+
+
+def _named(mentions: Iterable[Mention]) -> str:
+    """The sentences of an article that name an entity it lists, digested."""
+    return _combine(["\0".join((m.entity, m.paragraph, m.sentence, m.alias, m.anchor)) for m in mentions])
 
 
 def cited_paragraphs(site: Site) -> dict[str, list[int]]:
@@ -180,26 +214,71 @@ def _catalogue(site: Site, front_of: Mapping[Path, str]) -> str:
     return digest.hexdigest()
 
 
-def _page_inputs(site: Site) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def _page_inputs(site: Site, records: Mapping[str, Mapping[str, Any]]
+                 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """The inputs of each article and entity page (content files and entity cards, by name; other pages depend
-    on everything), and what else a page depends on, as text."""
-    cards = {key: card_name(key) for key in site.entities}
-    shown = {a.page.slug: {view_name(str(a.page.path)), *(cards[k] for k in a.page.entity_keys)}
-             for a in site.articles}  # what a page of mentions shows of each article
+    on everything), and what else a page depends on, as text; ``records`` are the entities' (``entity_record``)."""
+    shown = {a.page.slug: shown_inputs(a.page) for a in site.articles}
     inputs: dict[str, tuple[str, ...]] = {}
     for article in site.articles:
         inputs[urls.page_url("articles", article.page.slug)] = article_inputs(article.page)
     extra: dict[str, tuple[str, ...]] = {}
     for key, entity in site.entities.items():
-        order = _combine(site.articles_of.get(key, ()))
         for number, chunk in enumerate(mention_pages(site, key), 1):
-            url = f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
-            names = {str(entity.page.path)}.union(*(shown[slug] for slug in chunk))
-            if number == 1:
-                names |= _about_inputs(site, key)
-            inputs[url] = tuple(sorted(names))
-            extra[url] = (order, _about(site, key)) if number == 1 else (order,)
+            url = mention_page_url(key, number)
+            inputs[url], extra[url] = mention_page_inputs(
+                str(entity.page.path), site.articles_of.get(key, ()), [shown[slug] for slug in chunk],
+                records[key]["about"] if number == 1 else None)
     return inputs, extra
+
+
+def shown_inputs(page: ArticlePage) -> set[str]:
+    """What a page of mentions shows of an article, by name: its view and the cards of the entities it lists."""
+    return {view_name(str(page.path)), *(card_name(k) for k in page.entity_keys)}
+
+
+def mention_page_url(key: str, number: int) -> str:
+    """The URL of page ``number`` of the articles that mention an entity (the first is the entity's own page)."""
+    return f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
+
+
+def mention_page_inputs(entity_file: str, order: Iterable[str], shown: Iterable[set[str]],
+                        about: Sequence[Any] | None
+                        ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The inputs (by name) and what else a page of mentions depends on: the entity's file, what it shows of
+    each of its articles (``shown``), the order of all the entity's articles, and on the entity's own page
+    ``about`` it (what the model draws from all its articles, and the keys of the entities and the paths of the
+    articles it refers to)."""
+    names = {entity_file}.union(*shown)
+    extra: tuple[str, ...] = (_combine(order),)
+    if about is not None:
+        digest, related, cites = about
+        names |= {card_name(k) for k in related} | {cited_view_name(path) for path in cites}
+        extra += (digest,)
+    return tuple(sorted(names)), extra
+
+
+def entity_record(site: Site, key: str) -> dict[str, Any]:
+    """What an entity's pages show besides its articles' views, as plain data (``builder/edits.py`` makes its
+    pages of mentions from it): its articles in order, roles, stated ties, members, who is named with it and how
+    often, quotations, the article its drawn summary would come from, and what its own page refers to."""
+    related, cites = _about_inputs(site, key)
+    return {
+        "articles": list(site.articles_of.get(key, ())),
+        "roles": [[r.text, _plain_citation(r.citation)] for r in site.roles.get(key, ())],
+        "stated": [[s.tie.type, s.tie.source, s.tie.target, _plain_citation(s.tie.citation), s.articles]
+                   for s in site.stated.get(key, ())],
+        "members": list(site.members.get(key, ())),
+        "appears_with": list(site.appears_with.get(key, ())),
+        "shared": list(site.shared.get(key, {}).items()),
+        "quotes": [[q.text, _plain_citation(q.citation)] for q in site.cited_quotes.get(key, ())],
+        "summary_from": site.summary_from.get(key),
+        "about": [_about(site, key), related, cites],
+    }
+
+
+def _plain_citation(citation: Citation | None) -> list[str] | None:
+    return None if citation is None else [citation.article, citation.anchor, citation.sentence, citation.words]
 
 
 def _card(site: Site, key: str) -> str:
@@ -209,16 +288,15 @@ def _card(site: Site, key: str) -> str:
     return _combine([key, entity.page.name, entity.page.role, *entity.names, site.summaries.get(key, "")])
 
 
-def _about_inputs(site: Site, key: str) -> set[str]:
-    """What an entity's own page shows beyond its articles: the cards of the entities it names (affiliations,
-    members, ties either way, who is named with it) and the files of the articles its roles cite."""
+def _about_inputs(site: Site, key: str) -> tuple[list[str], list[str]]:
+    """What an entity's own page shows beyond its articles: the entities it names (affiliations, members, ties
+    either way, who is named with it), by key, whose cards it shows, and the articles its roles cite, by path."""
     entity = site.entities[key]
     related = (*site.members.get(key, ()), *(f"institutions/{s}" for s in entity.page.affiliations),
                *(end for stated in site.stated.get(key, ()) for end in (stated.tie.source, stated.tie.target)),
                *site.appears_with.get(key, ()))
-    cited = [r.citation.article for r in site.roles.get(key, ()) if r.citation]
-    return {card_name(k) for k in related if k in site.entities} | \
-        {view_name(str(site.article(slug).page.path)) for slug in cited}
+    cited = {str(site.article(r.citation.article).page.path) for r in site.roles.get(key, ()) if r.citation}
+    return sorted({k for k in related if k in site.entities}), sorted(cited)
 
 
 def _about(site: Site, key: str) -> str:

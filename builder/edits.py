@@ -1,31 +1,63 @@
-"""Edited articles that no other page shows the change of -> their pages, without the rest of the site model.
+"""Edited articles that few other pages show the change of -> those pages, without the rest of the site model.
 
 Many edits to a built site change an article's text and nothing that another page shows of it (its view, see
 ``deps.article_view``): a typo mended or a sentence reworded where nobody is named, a paragraph added that
-names nobody. Such an edit changes the article's own page and nothing else (but the search index). A sentence
-that names someone is shown on that entity's pages, so rewording it goes to the full build. A build that finds only such
-edits since the last one reads the edited articles and the entities they list, renders their pages from a
-site model that holds only those, and keeps every other file: its cost does not grow with the site.
+names nobody. Such an edit changes the article's own page and nothing else (but the search index). Many others
+change only sentences that name someone: those show, besides, on one page of mentions of each entity the
+article lists. A build that finds only such edits since the last one reads the edited articles, the entities
+they list and the articles on those pages of mentions; it renders the pages from a site model that holds only
+those, with what the last build recorded of each entity (``deps.entity_record``), and keeps every other file:
+its cost does not grow with the site.
 
 Anything else goes to the full build: a new, removed or renamed file, a seed, an entity page, a template,
-site.yaml, the builder itself, an edit that another page shows, a link in the edited text, or a problem in
-the page (the full build reports it). So does a template that asks the partial model for more than it holds
-(``Beyond``): the model refuses instead of answering wrong.
+site.yaml, the builder itself, an edit that entities' own pages or the pages made from all content show (front
+matter, a paragraph a quotation, role or tie cites, the sentence an entity's summary is drawn from), a link in
+the edited text, or a problem in the page (the full build reports it). So does a template that asks the partial
+model for more than it holds (``Beyond``): the model refuses instead of answering wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import hashlib
+import itertools
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NoReturn, TypeVar, cast
 
+from builder import records
 from builder.config import SiteConfig
 from builder.content import ArticlePage, EntityPage, PageReader, load_page, refuse_outside_link
-from builder.deps import article_inputs, article_view, page_fingerprint, shared_digest, view_name
+from builder.deps import (
+    article_inputs,
+    article_view,
+    cited_part,
+    mention_page_inputs,
+    mention_page_url,
+    page_fingerprint,
+    shared_digest,
+    shown_inputs,
+    view_name,
+)
 from builder.errors import BuilderError
-from builder.model import Article, Entity, Mention, Site, analysis, find_mentions, follow_moves
-from builder.render import RenderedPage, render_article
+from builder.model import (
+    Article,
+    Citation,
+    Entity,
+    Mention,
+    Quote,
+    Role,
+    Site,
+    StatedTie,
+    Tie,
+    analysis,
+    find_mentions,
+    follow_moves,
+    one_line,
+    summary_mentions,
+)
+from builder.render import RenderedPage, mentions_page_of, on_mentions_page, render_chosen
 from builder.snapshot import Check
 from builder.urls import page_url
 
@@ -37,13 +69,27 @@ MOST_EDITED = 50
 
 @dataclass(frozen=True, slots=True)
 class Patch:
-    """The pages of edited articles and the record of the output once they replace the old ones."""
+    """The pages the edits change and the record of the output once they replace the old ones."""
 
     pages: tuple[RenderedPage, ...]
     record: dict[str, Any]
-    """The fingerprints of the output (``deps.Fingerprints`` as plain data) with the edited pages' updated."""
+    """The fingerprints of the output (``deps.Fingerprints`` as plain data) with the changed pages' updated."""
     reasons: dict[str, str]
     """URL -> why it was rendered (for ``--explain``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    """An edited article as it is now."""
+
+    article: Article
+    mentions: tuple[Mention, ...]
+    digest: str
+    """Of its text."""
+    view: str
+    """What other pages show of it (``deps.article_view``)."""
+    named: bool
+    """Whether its view changed: the sentences that name someone did, and pages of mentions show them."""
 
 
 def edited_articles(check: Check, content_dir: Path) -> list[Path] | None:
@@ -59,39 +105,90 @@ def edited_articles(check: Check, content_dir: Path) -> list[Path] | None:
     return [Path(p) for p in sorted(edited)]
 
 
+def entity_records_file(state_file: Path) -> Path:
+    """Where the output's entity records (``deps.entity_record``) are kept, beside its state file."""
+    return state_file.with_suffix(".entities.json")
+
+
+def save_entity_records(path: Path, entities: Mapping[str, Any]) -> str:
+    """Keep the entities' records (``deps.Fingerprints.entities``); the digest returned goes into the output's
+    record, so that a build reads them only when they are those of its output."""
+    data = records.dumps(entities)
+    records.write(path, data)
+    return hashlib.sha1(data).hexdigest()
+
+
 def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, Any], warnings: Sequence[str],
-                   reader: PageReader) -> Patch | None:
-    """The new pages of the articles at ``paths``, when their edits change nothing other pages show (their
-    views are those ``record``, the output's fingerprints, holds) and their front matter gets the same
-    ``warnings`` as at the last build, else None."""
+                   reader: PageReader, entities_file: Path, cached: PageReader) -> Patch | None:
+    """The pages that change with the articles at ``paths`` when the edits change nothing but the sentences that
+    name someone (the views ``record``, the output's fingerprints, holds tell), and their front matter gets the
+    same ``warnings`` as at the last build, else None. Articles are read with ``reader``; entity pages, whose
+    front matter may hold thousands of ties, with ``cached`` (the site's cache of parsed pages);
+    ``entities_file`` holds the entities' records."""
     if not {"pages", "common", "files", "edits"} <= record.keys():
         return None
     files: dict[str, str] = dict(record["files"])
+    cards: dict[str, list[Any]] = record["edits"]["cards"]
     try:
         read = [_read(config, path, record, warnings, reader) for path in paths]
         if any(edit is None for edit in read):
             return None
-        edits = [edit for edit in read if edit is not None]
-        site = _partial_site(config, edits, {key: card[3] for key, card in record["edits"]["cards"].items()})
-        pages = tuple(render_article(site, article) for article, *_ in edits)
-    except (BuilderError, Beyond):
+        edits = {edit.article.page.slug: edit for edit in read if edit is not None}
+        chosen: set[tuple[str, int]] = set()
+        held: dict[str, Entity] = {}  # entities read from their files: the others stand as their cards
+
+        def entity(key: str) -> Entity:
+            if key not in held:
+                held[key] = _entity(config, key, cached)
+            return held[key]
+
+        kept: Mapping[str, Any] = {}
+        if any(edit.named for edit in edits.values()):
+            kept = _entity_records(entities_file, record["edits"].get("entities"))
+            for edit in edits.values():
+                if edit.named:
+                    chosen |= _pages_of_mentions(edit, kept, entity, cards)
+            for key, number in chosen:
+                if number == 1:  # the entity's own page shows more of it than its card
+                    entity(key)
+        articles = _articles(config, {key: kept[key]["articles"] for key, _ in chosen}, chosen, edits,
+                             record["edits"]["moved"], cards, reader)
+        site = _partial_site(config, articles, cards, held, {key: kept[key] for key, _ in chosen})
+        pages = tuple(render_chosen(site, [edit.article for edit in edits.values()], sorted(chosen)))
+    except (BuilderError, Beyond, KeyError, ValueError):
         return None
     shared = shared_digest(record["common"])
     fingerprints = dict(record["pages"])
-    for article, _, _, digest in edits:
-        files[str(article.page.path)] = digest
-    for article, *_ in edits:
-        inputs = [files[name] for name in article_inputs(article.page)]
-        fingerprints[page_url("articles", article.page.slug)] = page_fingerprint(shared, "article", inputs)
-    reasons = {page.url: f"changed: {article.page.path}" for page, (article, *_) in zip(pages, edits, strict=True)}
+    for edit in edits.values():
+        files[str(edit.article.page.path)] = edit.digest
+        files[view_name(str(edit.article.page.path))] = edit.view
+    reasons: dict[str, str] = {}
+    for edit in edits.values():
+        url = page_url("articles", edit.article.page.slug)
+        inputs = [files[name] for name in article_inputs(edit.article.page)]
+        fingerprints[url] = page_fingerprint(shared, "article", inputs)
+        reasons[url] = f"changed: {edit.article.page.path}"
+    for key, number in sorted(chosen):
+        url = mention_page_url(key, number)
+        order = kept[key]["articles"]
+        chunk = on_mentions_page(order, number)
+        names, extra = mention_page_inputs(str(config.content_dir / f"{key}.md"), order,
+                                           [shown_inputs(articles[slug][0].page) for slug in chunk],
+                                           kept[key]["about"] if number == 1 else None)
+        if url not in fingerprints or any(name not in files for name in names):
+            return None
+        kind = ("person" if key.startswith("people/") else "institution") if number == 1 else "mentions"
+        fingerprints[url] = page_fingerprint(shared, kind, [files[name] for name in names], extra)
+        reasons[url] = "changed: " + ", ".join(view_name(str(edits[slug].article.page.path)) for slug in chunk
+                                               if slug in edits and edits[slug].named)
     return Patch(pages, {**record, "pages": fingerprints, "files": files}, reasons)
 
 
 def _read(config: SiteConfig, path: Path, record: Mapping[str, Any], warnings: Sequence[str], reader: PageReader
-          ) -> tuple[Article, tuple[Mention, ...], dict[str, Entity], str] | None:
-    """An edited article, its mentions, the entities it lists and the digest of its text; None when other pages
-    may show the edit (its view changed, or it has links to check, or links point into it) or its warnings
-    changed (the line of an unknown field)."""
+          ) -> _Edit | None:
+    """An edited article as it is now; None when pages other than its own and its pages of mentions may show the
+    edit (what entities' pages cite of it changed, or it has links to check, or links point into it) or its
+    warnings changed (the line of an unknown field)."""
     name = str(path)
     edits = record["edits"]
     if name in edits["anchored"]:
@@ -104,16 +201,80 @@ def _read(config: SiteConfig, path: Path, record: Mapping[str, Any], warnings: S
     cards = edits["cards"]
     if any(key not in cards for key in page.entity_keys):
         return None
-    entities = {key: Entity(cast(EntityPage, _Card(key, *cards[key][:3]))) for key in page.entity_keys}
     paragraphs, links = analysis(reader.memo, page)
     if links:
         return None
     article = Article(page, tuple(paragraphs))
-    mentions = tuple(find_mentions(article, entities))
+    mentions = tuple(find_mentions(article, {key: _card_entity(key, cards[key]) for key in page.entity_keys}))
     view = article_view(article, mentions, reader.front_digest(path), edits["cited"].get(page.slug, ()))
-    if record["files"].get(view_name(name)) != view:
+    was = record["files"].get(view_name(name))
+    if was is None or cited_part(was) != cited_part(view):
         return None
-    return article, mentions, entities, reader.digest(path)
+    return _Edit(article, mentions, reader.digest(path), view, was != view)
+
+
+def _entity_records(path: Path, digest: str | None) -> Mapping[str, Any]:
+    """The entities' records the last build kept (``save_entity_records``); KeyError when they are not those of
+    the output (another build wrote them since, or none did)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KeyError(path) from exc
+    if digest is None or hashlib.sha1(data).hexdigest() != digest:
+        raise KeyError(path)
+    return cast(Mapping[str, Any], records.loads(data))
+
+
+def _entity(config: SiteConfig, key: str, reader: PageReader) -> Entity:
+    """An entity as its file holds it (the file did not change since the last build)."""
+    page, _ = load_page(config.content_dir / f"{key}.md", cast(Any, key.split("/", 1)[0]), reader)
+    if not isinstance(page, EntityPage) or page.key != key:
+        raise KeyError(key)
+    return Entity(page)
+
+
+def _pages_of_mentions(edit: _Edit, kept: Mapping[str, Any], entity: Callable[[str], Entity],
+                       cards: Mapping[str, Any]) -> set[tuple[str, int]]:
+    """The page of mentions of each entity the edited article lists that holds it (entity key, page number);
+    KeyError when the edit changes an entity's drawn summary or the article it comes from."""
+    slug = edit.article.page.slug
+    drawn = summary_mentions(edit.mentions)
+    pages = set()
+    for key in edit.article.page.entity_keys:
+        order: list[str] = kept[key]["articles"]
+        index = order.index(slug)
+        source = kept[key]["summary_from"]
+        if source == slug:
+            if key not in drawn or (one_line(drawn[key].sentence) != cards[key][3] and not entity(key).page.summary):
+                raise KeyError(key)
+        elif key in drawn and (source is None or order.index(source) < index):
+            raise KeyError(key)  # the article, older than the one the summary came from, now names the entity
+        pages.add((key, mentions_page_of(index)))
+    return pages
+
+
+def _articles(config: SiteConfig, orders: Mapping[str, list[str]], chosen: Iterable[tuple[str, int]],
+              edits: Mapping[str, _Edit], moved: Mapping[str, str], cards: Mapping[str, Any], reader: PageReader
+              ) -> dict[str, tuple[Article, tuple[Mention, ...]]]:
+    """The edited articles, and the articles the chosen pages of mentions show (on an entity's own page, its
+    first and last too), read from their files, each with its mentions."""
+    found = {slug: (edit.article, edit.mentions) for slug, edit in edits.items()}
+    for key, number in chosen:
+        order = orders[key]
+        wanted = on_mentions_page(order, number)
+        for slug in itertools.chain(wanted, (order[0], order[-1]) if number == 1 else ()):
+            if slug not in found:
+                found[slug] = _article(config.content_dir / "articles" / f"{slug}.md", moved, cards, reader)
+    return found
+
+
+def _article(path: Path, moved: Mapping[str, str], cards: Mapping[str, Any], reader: PageReader
+             ) -> tuple[Article, tuple[Mention, ...]]:
+    """An article that did not change since the last build, with its mentions."""
+    loaded, _ = load_page(path, "articles", reader)
+    page = follow_moves(cast(ArticlePage, loaded), moved)
+    article = Article(page, tuple(analysis(reader.memo, page)[0]))
+    return article, tuple(find_mentions(article, {key: _card_entity(key, cards[key]) for key in page.entity_keys}))
 
 
 class Beyond(Exception):
@@ -134,21 +295,73 @@ class _Card:
 
 
 class _Only(Mapping[str, V]):
-    """A mapping that holds some of its keys and refuses (``Beyond``) to say anything about the others."""
+    """A mapping that holds some of its keys, knows that it lacks some others (``known``: a KeyError, as the whole
+    model gives), and refuses (``Beyond``) to say anything about the rest or about all of its keys."""
 
-    def __init__(self, held: Mapping[str, V]) -> None:
-        self._held = held
+    def __init__(self, held: Mapping[str, V], known: Container[str] = ()) -> None:
+        self._held, self._known = held, known
 
     def __getitem__(self, key: str) -> V:
-        if key not in self._held:
-            raise Beyond(key)
-        return self._held[key]
+        if key in self._held:
+            return self._held[key]
+        if key in self._known:
+            raise KeyError(key)
+        raise Beyond(key)
 
     def __iter__(self) -> Iterator[str]:
         raise Beyond("all keys")
 
     def __len__(self) -> int:
         raise Beyond("all keys")
+
+
+class _Made(Mapping[str, V]):
+    """A mapping whose values are made from plain data when first asked for."""
+
+    def __init__(self, plain: Mapping[str, Any], make: Callable[[Any], V]) -> None:
+        self._plain, self._make, self._made = plain, make, dict[str, V]()
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self._made:
+            self._made[key] = self._make(self._plain[key])
+        return self._made[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
+
+
+class _Everything:
+    """Every key (of a mapping that holds all there are)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+class _Cards(Mapping[str, Entity]):
+    """Every entity of the site, each standing as its card (``_Card``) but those held in full; refuses (``Beyond``)
+    to list them."""
+
+    def __init__(self, cards: Mapping[str, list[Any]], held: Mapping[str, Entity]) -> None:
+        self._cards, self._made = cards, dict(held)
+
+    def __getitem__(self, key: str) -> Entity:
+        if key not in self._made:
+            self._made[key] = _card_entity(key, self._cards[key])
+        return self._made[key]
+
+    def __iter__(self) -> Iterator[str]:
+        raise Beyond("all entities")
+
+    def __len__(self) -> int:
+        raise Beyond("all entities")
+
+
+def _card_entity(key: str, card: list[Any]) -> Entity:
+    """An entity as its card (name, aliases, role, summary) shows it."""
+    return Entity(cast(EntityPage, _Card(key, *card[:3])))
 
 
 class _Unheld:
@@ -166,17 +379,34 @@ class _Unheld:
         raise Beyond(f"the {name} of a list of the whole site")
 
 
-def _partial_site(config: SiteConfig, edits: list[tuple[Article, tuple[Mention, ...], dict[str, Entity], str]],
-                  summaries: Mapping[str, str]) -> Site:
-    """A site model that holds the edited articles, their mentions and the entities they list (with their
-    summaries), and refuses anything else."""
-    entities = {key: entity for _, _, listed, _ in edits for key, entity in listed.items()}
+def _partial_site(config: SiteConfig, articles: Mapping[str, tuple[Article, tuple[Mention, ...]]],
+                  cards: Mapping[str, list[Any]], held: Mapping[str, Entity], kept: Mapping[str, Mapping[str, Any]]
+                  ) -> Site:
+    """A site model that holds some articles and their mentions, every entity's card (``held`` in full), and for
+    the entities ``kept`` their records (``deps.entity_record``), and refuses anything else."""
+    known = set(kept)
+
+    def each(field: str, make: Callable[[Any], V], present: Callable[[Any], bool] = bool) -> _Only[V]:
+        return _Only(_Made({key: record[field] for key, record in kept.items() if present(record[field])}, make),
+                     known)
+
     whole = _Only[Any]({})
     unheld = cast(Any, _Unheld())
     return Site(
-        config=config, articles=unheld, people=unheld, institutions=unheld, entities=_Only(entities),
-        mentions=whole, mentions_in=_Only({a.page.slug: mentions for a, mentions, _, _ in edits}),
-        articles_of=whole, appears_with=whole, members=whole, quotes=whole, moved=whole,
-        by_slug=_Only({a.page.slug: a for a, *_ in edits}), roles=whole, ties=whole, stated=whole, events=whole,
-        cited_quotes=whole, shared=whole, summary_from=whole,
-        summaries=_Only({key: summaries.get(key, "") for key in entities}), sides=unheld, anchored=unheld)
+        config=config, articles=unheld, people=unheld, institutions=unheld, entities=_Cards(cards, held),
+        mentions=whole, mentions_in=_Only({slug: m for slug, (_, m) in articles.items() if m}, set(articles)),
+        articles_of=each("articles", tuple), appears_with=each("appears_with", tuple),
+        members=each("members", tuple), quotes=whole, moved=whole,
+        by_slug=_Only({slug: article for slug, (article, _) in articles.items()}),
+        roles=each("roles", lambda roles: tuple(Role(text, c and _citation(c)) for text, c in roles), lambda _: True),
+        ties=whole, events=whole, summary_from=whole,
+        stated=each("stated", lambda stated: tuple(
+            StatedTie(Tie(kind, source, target, _citation(c)), count) for kind, source, target, c, count in stated)),
+        cited_quotes=each("quotes", lambda quotes: tuple(Quote(text, _citation(c)) for text, c in quotes)),
+        shared=each("shared", lambda pairs: MappingProxyType(dict(pairs))),
+        summaries=_Only({key: card[3] for key, card in cards.items()}, _Everything()),
+        sides=unheld, anchored=unheld)
+
+
+def _citation(plain: list[str]) -> Citation:
+    return Citation(*plain)

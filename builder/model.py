@@ -227,7 +227,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
     mentions = [m for a in articles for m in _mentions(memo, a, entities)]
     shared = _co_mentions(articles)
     ties = _ties(content.entities, moved, cite)
-    drawn = _summary_mentions(mentions)
+    drawn = summary_mentions(mentions)
     return Site(
         config=config,
         articles=articles,
@@ -250,7 +250,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
                             for q in a.page.quotes),
         shared=shared,
         summary_from=MappingProxyType({k: m.article for k, m in drawn.items()}),
-        summaries=MappingProxyType({p.key: p.summary or _one_line(drawn[p.key].sentence if p.key in drawn else "")
+        summaries=MappingProxyType({p.key: p.summary or one_line(drawn[p.key].sentence if p.key in drawn else "")
                                     for p in content.entities}),
         sides=_sides(entities, ties),
         anchored=_anchored(content, parsed),
@@ -271,13 +271,13 @@ def with_article(site: Site, page: ArticlePage) -> Site | None:
     if links:
         return None
     article = Article(page, tuple(paragraphs))
-    drawn = _summary_mentions(find_mentions(article, site.entities))
+    drawn = summary_mentions(find_mentions(article, site.entities))
     summaries = {}
     for key in page.entity_keys:
         if site.summary_from.get(key) == page.slug and not site.entities[key].page.summary:
             if key not in drawn:
                 return None
-            summaries[key] = _one_line(drawn[key].sentence)
+            summaries[key] = one_line(drawn[key].sentence)
     return replace(site, articles=tuple(article if a is old else a for a in site.articles),
                    by_slug=MappingProxyType({**site.by_slug, page.slug: article}),
                    summaries=MappingProxyType({**site.summaries, **summaries}))
@@ -361,7 +361,7 @@ def _stated(ties: Iterable[Tie], articles: tuple[Article, ...]) -> list[StatedTi
             for group in same.values()]
 
 
-def _summary_mentions(mentions: Iterable[Mention]) -> dict[str, Mention]:
+def summary_mentions(mentions: Iterable[Mention]) -> dict[str, Mention]:
     """Where an entity's summary is drawn from when its front matter has none: in its earliest article, the first
     sentence that opens on its name (``Indeed, Giammattei himself has faced criticism``), or failing that the first
     that names it. ``mentions`` come newest article first, so an entity's earliest article is its last (of two on
@@ -382,7 +382,7 @@ def _opens_on_name(mention: Mention) -> bool:
     return sum(1 for word in before if not word[:1].isupper()) <= 1
 
 
-def _one_line(sentence: str, limit: int = 220) -> str:
+def one_line(sentence: str, limit: int = 220) -> str:
     """A sentence, cut at a word before ``limit`` characters."""
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 

@@ -23,7 +23,7 @@ from builder.content import (
     read_article,
 )
 from builder.deps import explain, fingerprints
-from builder.edits import edited_articles, patch_articles
+from builder.edits import edited_articles, entity_records_file, patch_articles, save_entity_records
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.feeds import base_url_warning
 from builder.ingest import (
@@ -210,8 +210,9 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     counter = Counter(kinds.values())
     rendered = _rendering(site, stale, workers, stop, kinds, counter, _told(progress, "rendering pages", len(stale)))
     reused = [output_path(url) for url in kinds if url not in stale]
+    kept = save_entity_records(entity_records_file(state), now.entities)
     record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files,
-              "edits": now.edits}
+              "edits": {**now.edits, "entities": kept}}
     written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search,
                          pending=[output_path(url) for url in stale], recorded=recorded)
     reasons = explain(sorted(stale), now, before)
@@ -225,9 +226,9 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
 
 def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, strict: bool, started: float
                  ) -> BuildReport | None:
-    """The build when only articles were edited, and in ways that no other page shows (``builder/edits.py``):
-    their pages alone are rendered, from a model of the articles and the entities they list. None when the full
-    build is needed."""
+    """The build when only articles were edited, and in ways that only their pages and their pages of mentions
+    show (``builder/edits.py``): those pages alone are rendered, from a model of what they show. None when the
+    full build is needed."""
     paths = edited_articles(check, config.content_dir)
     if paths is None:
         return None
@@ -236,7 +237,8 @@ def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, stric
     if live.search_stale:
         return None
     warnings = tuple(check.summary.get("warnings", ()))
-    patch = patch_articles(config, paths, live.fingerprints, warnings, PageReader())
+    patch = patch_articles(config, paths, live.fingerprints, warnings, PageReader(), entity_records_file(state),
+                           page_reader(config.root))
     if patch is None:
         return None
     _refuse_warnings(_input_warnings(config, warnings), strict)

@@ -38,9 +38,14 @@ def read(path: Path) -> Any:
 
 
 def save(path: Path, value: Any, sort_keys: bool = False) -> None:
-    """Write ``value`` into the file in one step (through a temporary file beside it): a build killed meanwhile
-    leaves the file as it was."""
+    """Write ``value`` into the file in one step (``write``)."""
+    write(path, dumps(value, sort_keys))
+
+
+def write(path: Path, data: bytes) -> None:
+    """Write the file in one step (through a temporary file beside it): a build killed meanwhile leaves the file
+    as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(dumps(value, sort_keys))
+    temporary.write_bytes(data)
     os.replace(temporary, path)

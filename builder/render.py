@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -137,11 +138,16 @@ def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]],
         yield from done
 
 
-def render_article(site: Site, article: Article) -> RenderedPage:
-    """The page of one article: what ``render_page`` makes of it, from a site model that may hold little more than
-    the article and the entities it lists (``builder/edits.py``)."""
-    return _render(make_environment(site.config.templates_dir), site, asset_files(site.config.templates_dir),
-                   *_article_spec(site, article))
+def render_chosen(site: Site, articles: Iterable[Article], mentions: Iterable[tuple[str, int]]
+                  ) -> list[RenderedPage]:
+    """The pages of some articles and some pages of mentions (entity key, number: 1 is the entity's own page):
+    what ``render_page`` makes of them, from a site model that may hold little more than what they show
+    (``builder/edits.py``)."""
+    env, assets = make_environment(site.config.templates_dir), asset_files(site.config.templates_dir)
+    specs = [_article_spec(site, article) for article in articles]
+    for key, number in mentions:
+        specs += [next(itertools.islice(_entity_specs(site, site.entities[key]), number - 1, None))]
+    return [_render(env, site, assets, *spec) for spec in specs]
 
 
 def template_pages(site: Site) -> dict[str, str]:
@@ -174,12 +180,17 @@ def _page_specs(site: Site) -> Iterator[tuple[str, str, str, Context]]:
     for article in site.articles:
         yield _article_spec(site, article)
     for entity in (*site.people, *site.institutions):
-        kind = "person" if entity.page.section == "people" else "institution"
-        url = urls.page_url(entity.page.section, entity.page.slug)
-        yield url, kind, "entity.html", functools.partial(_entity_context, site, url, entity)
-        for number in range(2, len(mention_pages(site, entity.key)) + 1):
-            yield urls.mentions_url(url, number), "mentions", "mentions.html", functools.partial(
-                _mentions_context, site, entity, number)
+        yield from _entity_specs(site, entity)
+
+
+def _entity_specs(site: Site, entity: Entity) -> Iterator[tuple[str, str, str, Context]]:
+    """The entity's own page, then its further pages of mentions."""
+    kind = "person" if entity.page.section == "people" else "institution"
+    url = urls.page_url(entity.page.section, entity.page.slug)
+    yield url, kind, "entity.html", functools.partial(_entity_context, site, url, entity)
+    for number in range(2, len(mention_pages(site, entity.key)) + 1):
+        yield urls.mentions_url(url, number), "mentions", "mentions.html", functools.partial(
+            _mentions_context, site, entity, number)
 
 
 MENTIONS_PER_PAGE = 50
@@ -190,6 +201,16 @@ def mention_pages(site: Site, key: str) -> list[tuple[str, ...]]:
     """The slugs of the articles that list an entity, newest first, cut into pages (at least one, maybe empty)."""
     slugs = tuple(site.articles_of.get(key, ()))
     return [slugs[i:i + MENTIONS_PER_PAGE] for i in range(0, len(slugs), MENTIONS_PER_PAGE)] or [()]
+
+
+def mentions_page_of(index: int) -> int:
+    """The number of the page of mentions that lists an entity's article at ``index`` (newest first, from 0)."""
+    return index // MENTIONS_PER_PAGE + 1
+
+
+def on_mentions_page(slugs: Sequence[str], number: int) -> Sequence[str]:
+    """The articles (of an entity's, newest first) that page ``number`` of its mentions lists."""
+    return slugs[(number - 1) * MENTIONS_PER_PAGE:number * MENTIONS_PER_PAGE]
 
 
 def _article_spec(site: Site, article: Article) -> tuple[str, str, str, Context]:

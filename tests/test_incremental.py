@@ -109,6 +109,13 @@ def _add_paragraph(site: Path) -> None:
     page.write_text(page.read_text() + "\nThe bridge cost less than planned.\n")
 
 
+def _reword_named_sentence(site: Path) -> None:
+    """The sentence names Rui Lopes and Ana Sousa, and draws no summary: it shows on the page of each entity the
+    article lists, not on the pages made from all content."""
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("thanked Ana Sousa for the money", "thanked Ana Sousa for all the money"))
+
+
 def _edit_title(site: Path) -> None:
     page = _article(site, "b.txt")
     page.write_text(page.read_text().replace("title: ", "title: Now, ", 1))
@@ -125,7 +132,8 @@ def _edit_quoted_paragraph(site: Path) -> None:
 
 
 CHANGES: dict[str, Callable[[Path], None]] = {
-    "edit": _edit_text, "paragraph added": _add_paragraph, "title edited": _edit_title,
+    "edit": _edit_text, "paragraph added": _add_paragraph, "sentence naming someone reworded": _reword_named_sentence,
+    "title edited": _edit_title,
     "quoted paragraph edited": _edit_quoted_paragraph, "summary source edited": _edit_summary_source,
     "entity gained": _gain_entity,
     "entity lost": _lose_entity, "entity's role and alias edited": _edit_entity,
@@ -171,9 +179,100 @@ def test_an_edit_only_its_page_shows_renders_that_page_alone(site: Path, tmp_pat
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+def test_a_reworded_sentence_that_names_someone_renders_its_pages_of_mentions_without_the_whole_model(
+        site: Path, tmp_path: Path) -> None:
+    _reword_named_sentence(site)
+    report = build(site)
+    page = _article(site, "b.txt")
+    assert report.site is None  # the partial model (builder/edits.py)
+    assert set(report.reasons) == {f"articles/{page.stem}/", "people/ana-sousa/", "people/rui-lopes/",
+                                   "institutions/port-authority/"}
+    assert report.reasons["people/ana-sousa/"] == f"changed: what other pages show of {page}"
+    assert "thanked <strong>Ana Sousa</strong> for all the money" in \
+        (site / "output/people/ana-sousa/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("change", [_add_paragraph, _reword_named_sentence])
+def test_a_build_without_the_whole_model_leaves_the_record_a_full_build_would(change: Callable[[Path], None],
+                                                                             site: Path) -> None:
+    """Without the record of its last build's inputs, the next build makes the whole model and fingerprints
+    every page: none differs from what the build without it recorded."""
+    change(site)
+    assert build(site).site is None
+    next((site / ".builder/cache").glob("output-*.last.json")).unlink()
+    report = build(site)
+    assert report.site is not None and report.rendered == 0
+
+
+def test_an_older_article_that_comes_to_name_an_entity_gives_its_summary(site: Path, tmp_path: Path) -> None:
+    """An entity's summary is drawn from its earliest article that names it: a sentence naming Marta Reis in
+    article a, older than c, moves her summary, which every page that lists her shows."""
+    page = _article(site, "a.txt")
+    page.write_text(page.read_text().replace("people:\n", "people:\n- marta-reis\n", 1))
+    build(site)
+    page.write_text(page.read_text().rstrip() + "\n\nJudge Marta Reis watched the meeting.\n")
+    report = build(site)
+    later = _article(site, "c.txt").stem
+    assert report.site is not None and f"articles/{later}/" in report.reasons  # its preview card of her
+    assert '<p class="summary">Judge Marta Reis watched the meeting.</p>' in \
+        (site / "output/people/marta-reis/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_a_reworded_sentence_an_entity_s_summary_is_drawn_from_renders_every_page_that_shows_it(
+        site: Path, tmp_path: Path) -> None:
+    """Pedro Alves has no summary of his own: his is drawn from the only sentence that names him, which no role,
+    tie or quotation cites; article b's page shows it in his preview card."""
+    (site / "content/people/pedro-alves.md").write_text("---\nname: Pedro Alves\n---\n")
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("people:\n", "people:\n- pedro-alves\n", 1) +
+                    "\nPedro Alves paid for the bridge.\n")
+    build(site)
+    page.write_text(page.read_text().replace("paid for the bridge", "paid for most of the bridge"))
+    report = build(site)
+    assert report.site is not None
+    assert '<p class="summary">Pedro Alves paid for most of the bridge.</p>' in \
+        (site / "output/people/pedro-alves/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_without_the_entities_records_of_its_output_the_build_after_a_reworded_sentence_gets_the_whole_model(
+        site: Path, tmp_path: Path) -> None:
+    records = next((site / ".builder/cache").glob("output-*.entities.json"))
+    stale = records.read_bytes()
+    _gain_entity(site)  # article c now lists the Port Authority
+    build(site)
+    records.write_bytes(stale)  # records of an earlier output: the Port Authority in two articles
+    _reword_named_sentence(site)
+    assert build(site).site is not None
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+    records.unlink()
+    page = _article(site, "b.txt")
+    page.write_text(page.read_text().replace("for all the money", "for the money"))
+    assert build(site).site is not None
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("shown", ["{{ site.mentions[entity.key] | length }} sentences",
+                                   "{{ site.people | length }} people",
+                                   "{{ site.entities['people/marta-reis'].page.body }}"])
+def test_an_entity_template_that_shows_more_than_the_partial_model_holds_gets_the_whole_model(
+        shown: str, site: Path, tmp_path: Path) -> None:
+    theme = Path(__file__).resolve().parent.parent / "templates"
+    shutil.copytree(theme, site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    template = site / "templates/entity.html"
+    template.write_text(template.read_text().replace("<h1>", f"<p>{shown}</p><h1>"))
+    build(site)
+    _reword_named_sentence(site)
+    assert build(site).site is not None
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_builds_after_edits_of_either_kind_in_turn_equal_a_clean_build(site: Path, tmp_path: Path) -> None:
     """Each build leaves the record the next one starts from, whether it built the whole model or not."""
-    for change in (_add_paragraph, _edit_title, _add_paragraph, _edit_text, _add_paragraph):
+    for change in (_add_paragraph, _reword_named_sentence, _edit_title, _add_paragraph, _edit_text,
+                   _reword_named_sentence, _add_paragraph):
         change(site)
         build(site)
     assert _tree(site / "output") == _clean_build(site, tmp_path)

@@ -121,6 +121,20 @@ def test_an_edit_renders_the_one_page_of_mentions_that_shows_it(site: Path, tmp_
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+def test_a_sentence_that_names_the_entity_added_renders_its_page_of_mentions_without_the_whole_model(
+        site: Path, tmp_path: Path) -> None:
+    """The sentences above are cited by ties and quotations, which other pages show; this one only names her."""
+    article = next(p for p in (site / "content/articles").iterdir() if "seed: 2.txt" in p.read_text())
+    article.write_text(article.read_text() + "\nLater, Dias thanked the workers.\n")
+    report = build(site)
+    assert report.site is None  # made from what it shows (builder/edits.py)
+    assert set(report.reasons) == {f"articles/{article.stem}/", "people/rita-dias/mentions/2/",
+                                   "institutions/city-council/mentions/2/"}
+    assert "Later, <strong>Dias</strong> thanked the workers." in \
+        (site / "output/people/rita-dias/mentions/2/index.html").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def test_what_an_older_article_changes_on_the_entity_s_own_page_renders_it_again(site: Path, tmp_path: Path
                                                                                   ) -> None:
     """The own page shows the first mention's date and who is named with the entity, from all its articles."""
