@@ -114,7 +114,7 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
     live = state.get(str(out.stat().st_ino)) if out.is_dir() else None
     known = _open_twin(twin, state)
     state[str(twin.stat().st_ino)] = None  # the twin is about to change: unknown until written
-    _save_state(state_file, state)
+    _mark_changing(state_file, twin)
     try:
         writer = _Writer(twin, dict(known), known)
         for path in pending:
@@ -223,7 +223,7 @@ def fill_standby(out_dir: Path, state_file: Path, stop: Callable[[], bool] | Non
     if known == live.files:
         return True
     state[str(twin.stat().st_ino)] = None
-    _save_state(state_file, state)
+    _mark_changing(state_file, twin)
     try:
         complete = True
         for path in sorted(live.files):
@@ -379,8 +379,13 @@ def read_state(state_file: Path) -> State:
         return {}
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         return {}
-    return {ino: Generation(g["files"], g["fingerprints"], g["search_stale"]) if g else None
-            for ino, g in data.get("folders", {}).items()}
+    state = {ino: Generation(g["files"], g["fingerprints"], g["search_stale"]) if g else None
+             for ino, g in data.get("folders", {}).items()}
+    try:
+        changing = records.read(_changing_file(state_file))
+    except (OSError, ValueError):
+        return state
+    return {**state, str(changing): None}
 
 
 def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> None:
@@ -388,6 +393,18 @@ def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> Non
                                      "search_stale": g.search_stale} if g else None
                                for ino, g in state.items()}
     records.save(state_file, {"version": STATE_VERSION, "folders": folders})
+    _changing_file(state_file).unlink(missing_ok=True)
+
+
+def _mark_changing(state_file: Path, folder: Path) -> None:
+    """Record that a folder (the twin) is about to change, so that a build killed meanwhile knows it holds
+    unknown files: a small file beside the state file that ``read_state`` heeds until ``_save_state`` writes the
+    whole state again (several megabytes at 10,000 articles)."""
+    records.save(_changing_file(state_file), str(folder.stat().st_ino))
+
+
+def _changing_file(state_file: Path) -> Path:
+    return state_file.with_suffix(".changing.json")
 
 
 def _swap(twin: Path, out: Path) -> None:

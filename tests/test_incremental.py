@@ -565,6 +565,36 @@ def test_the_twin_can_be_filled_ahead_so_an_edit_writes_only_what_changed(tmp_pa
     assert _tree(root / "output") == _clean_build(root, tmp_path)
 
 
+_DIES_AFTER_ONE_FILE = """
+import os, sys
+from pathlib import Path
+from builder import build, output
+store = output._Writer.store
+def store_and_die(self, path, data):
+    stored = store(self, path, data)
+    if stored.written:
+        os._exit(9)
+    return stored
+output._Writer.store = store_and_die
+build(Path(sys.argv[1]))
+"""
+
+
+def test_a_build_killed_while_writing_into_the_twin_leaves_it_unknown(site: Path, tmp_path: Path) -> None:
+    """The twin is a known copy of the output; a build that dies after writing one file into it (the edited
+    version of a page) must leave it unknown, or the builds after it, the edit undone, would keep that file."""
+    assert prepare_next(site) is True
+    page = _article(site, "b.txt")
+    text = page.read_text()
+    page.write_text(text.replace("title: ", "title: Now, ", 1))
+    assert subprocess.run([sys.executable, "-c", _DIES_AFTER_ONE_FILE, str(site)]).returncode == 9
+    page.write_text(text)
+    build(site)
+    _add_paragraph(site)
+    build(site)
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
 def _in_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read and render even a small site in processes (they start only for hundreds of pages)."""
     monkeypatch.setattr("builder.render._PER_PROCESS", 2)
