@@ -7,7 +7,7 @@ change only sentences that name someone: those show, besides, on one page of men
 article lists. A build that finds only such edits since the last one reads the edited articles, the entities
 they list and the articles on those pages of mentions; it renders the pages from a site model that holds only
 those, with what the last build recorded of each entity (``deps.entity_record``), and keeps every other file:
-its cost does not grow with the site.
+besides stamping the inputs and reading the records of the output, its cost does not grow with the site.
 
 Anything else goes to the full build: a new, removed or renamed file, a seed, an entity page, a template,
 site.yaml, the builder itself, an edit that entities' own pages or the pages made from all content show (front
@@ -155,7 +155,7 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
                              record["edits"]["moved"], cards, reader)
         site = _partial_site(config, articles, cards, held, {key: kept[key] for key, _ in chosen})
         pages = tuple(render_chosen(site, [edit.article for edit in edits.values()], sorted(chosen)))
-    except (BuilderError, Beyond, KeyError, ValueError):
+    except (BuilderError, Beyond, LookupError, ValueError, OSError):  # the full build reports what is wrong
         return None
     shared = shared_digest(record["common"])
     fingerprints = dict(record["pages"])
@@ -277,11 +277,22 @@ def _article(path: Path, moved: Mapping[str, str], cards: Mapping[str, Any], rea
     return article, tuple(find_mentions(article, {key: _card_entity(key, cards[key]) for key in page.entity_keys}))
 
 
-class Beyond(Exception):
-    """A template asked the partial site model for something it does not hold."""
+class Beyond(BaseException):
+    """A template asked the partial site model for something it does not hold. Not an ``Exception``: Jinja's
+    tests (``is sequence``...) take any Exception for a no, which would answer instead of refusing."""
 
 
-class _Card:
+class _Refusing:
+    """Refuses (``Beyond``) to be shown whole: a template printing it would show the stand-in, not what the
+    whole model holds."""
+
+    def __repr__(self) -> NoReturn:
+        raise Beyond(f"the whole of {type(self).__name__}")
+
+    __str__ = __repr__
+
+
+class _Card(_Refusing):
     """What pages that list an entity show of it (``deps.card_name``), standing for its ``EntityPage``: its
     address, name, aliases and role; anything else is ``Beyond``."""
 
@@ -294,7 +305,7 @@ class _Card:
         raise Beyond(f"the {name} of {self.key}")
 
 
-class _Only(Mapping[str, V]):
+class _Only(_Refusing, Mapping[str, V]):
     """A mapping that holds some of its keys, knows that it lacks some others (``known``: a KeyError, as the whole
     model gives), and refuses (``Beyond``) to say anything about the rest or about all of its keys."""
 
@@ -340,7 +351,7 @@ class _Everything:
         return True
 
 
-class _Cards(Mapping[str, Entity]):
+class _Cards(_Refusing, Mapping[str, Entity]):
     """Every entity of the site, each standing as its card (``_Card``) but those held in full; refuses (``Beyond``)
     to list them."""
 
@@ -371,7 +382,7 @@ class _Unheld:
     def _refuse(self, *args: object) -> NoReturn:
         raise Beyond("a list of the whole site")
 
-    __iter__ = __len__ = __getitem__ = __contains__ = __reversed__ = __bool__ = _refuse
+    __iter__ = __len__ = __getitem__ = __contains__ = __reversed__ = __bool__ = __repr__ = __str__ = _refuse
     __add__ = __radd__ = __mul__ = __rmul__ = __or__ = __ror__ = __and__ = __rand__ = __sub__ = __rsub__ = _refuse
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse
 

@@ -192,8 +192,8 @@ class Site:
     sides: tuple[tuple[str, tuple[str, ...]], ...]
     """The who's who: (institution key, or empty for the rest; keys of its people), institutions by name."""
     anchored: frozenset[str] = frozenset()
-    """Content files (paths) that a link in a page points at an anchor of (``x.md#p2``): an edit to one of them
-    may break that link."""
+    """Content files (paths) that a link in a page points at an anchor of (``x.md#p2``), and the files that hold
+    such links: an edit to one of them may break a link, or change which files these are."""
 
     def article(self, slug: str) -> Article:
         """The article with this slug."""
@@ -249,7 +249,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
         cited_quotes=_group((q.speaker, Quote(q.text, cite.quote(slug, q))) for slug, a in by_slug.items()
                             for q in a.page.quotes),
         shared=shared,
-        summary_from=MappingProxyType({k: m.article for k, m in drawn.items()}),
+        summary_from=MappingProxyType({k: drawn[k].article for k in sorted(drawn)}),  # not in the text's order
         summaries=MappingProxyType({p.key: p.summary or one_line(drawn[p.key].sentence if p.key in drawn else "")
                                     for p in content.entities}),
         sides=_sides(entities, ties),
@@ -437,12 +437,13 @@ def _link_problems(content: Content, parsed: Mapping[Path, tuple[list[markdown.P
 
 def _anchored(content: Content, parsed: Mapping[Path, tuple[list[markdown.Paragraph], list[tuple[int, str]]]]
               ) -> frozenset[str]:
-    """The content files that links point at an anchor of."""
+    """The content files that links point at an anchor of, and the files that hold such links."""
     bodies: list[ArticlePage | EntityPage] = [*content.articles, *content.entities]
-    return frozenset(os.path.normpath(page.path.parent / href.partition("#")[0] if href.partition("#")[0]
-                                      else page.path)
-                     for page in bodies for _, href in parsed[page.path][1]
-                     if "#" in href and not re.match(r"^[a-zA-Z][\w+.-]*:", href))
+    anchored = [(page.path, os.path.normpath(page.path.parent / href.partition("#")[0] if href.partition("#")[0]
+                                             else page.path))
+                for page in bodies for _, href in parsed[page.path][1]
+                if "#" in href and not re.match(r"^[a-zA-Z][\w+.-]*:", href)]
+    return frozenset(name for source, target in anchored for name in (os.path.normpath(source), target))
 
 
 class _SentenceCounts(Mapping[Path, tuple[int, ...]]):

@@ -29,9 +29,10 @@ from builder.errors import Interrupted, OutputError
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
                         "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
 """Pagefind's ready-made search interfaces: the theme's ``assets/search.js`` talks to ``pagefind.js`` itself."""
-STATE_VERSION = 3
-"""The state file is JSON written with orjson (``records``): at 10,000 articles it holds about 7 MB, which the
-standard library's encoder takes a tenth of a second to write, and every build writes it twice."""
+STATE_VERSION = 4
+"""The state file is JSON written with orjson (``records``): at 10,000 articles it holds about 9 MB, which the
+standard library's encoder takes a tenth of a second to write. A folder about to change is marked in a small
+file beside it (``_mark_changing``), which a builder that reads an earlier version would not heed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from builder import build
 from builder.cli import ProgressLine, main
 from builder.errors import BuilderError, BuildFailed, Interrupted
+from builder.output import live_generation
 from builder.pipeline import finish_search, prepare_next
 
 SEEDS = {
@@ -203,6 +205,68 @@ def test_a_build_without_the_whole_model_leaves_the_record_a_full_build_would(ch
     next((site / ".builder/cache").glob("output-*.last.json")).unlink()
     report = build(site)
     assert report.site is not None and report.rendered == 0
+
+
+@pytest.fixture
+def plain_site(tmp_path: Path) -> Path:
+    """Written by hand, without roles, ties or quotations: two people with summaries of their own; article a1
+    (older) names Ana Sousa then Rui Lopes, a2 (newer) names only Rui Lopes."""
+    root = tmp_path / "plain"
+    (root / "seeds").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: Plain\n")
+    for key, name in (("ana-sousa", "Ana Sousa"), ("rui-lopes", "Rui Lopes")):
+        (root / "content/people").mkdir(parents=True, exist_ok=True)
+        (root / f"content/people/{key}.md").write_text(f"---\nname: {name}\nsummary: {name}.\nreviewed: true\n---\n")
+    for slug, day, body in (("a1", "01", "Ana Sousa spoke.\n\nRui Lopes listened.\n"),
+                            ("a2", "02", "Rui Lopes listened again.\n\nNothing else.\n")):
+        (root / "content/articles").mkdir(parents=True, exist_ok=True)
+        (root / f"content/articles/{slug}.md").write_text(
+            f"---\ntitle: Article {slug}\ndate: 2024-03-{day}\nsummary: S.\npeople:\n- ana-sousa\n- rui-lopes\n"
+            f"---\n\n{body}")
+    build(root)
+    return root
+
+
+def _recorded(site: Path) -> dict[str, Any]:
+    state = next(p for p in (site / ".builder/cache").glob("output-*.json") if p.name.count(".") == 1)
+    return live_generation(site / "output", state).fingerprints
+
+
+def test_a_name_that_comes_first_in_the_newest_article_leaves_the_record_a_full_build_would(plain_site: Path
+                                                                                           ) -> None:
+    """Which article each entity's summary would be drawn from is recorded in an order that no edit to the
+    text changes."""
+    page = plain_site / "content/articles/a2.md"
+    page.write_text(page.read_text().replace("Rui Lopes listened", "Ana Sousa nodded. Rui Lopes listened", 1))
+    assert build(plain_site).site is None
+    next((plain_site / ".builder/cache").glob("output-*.last.json")).unlink()
+    report = build(plain_site)
+    assert report.site is not None and report.rendered == 0
+
+
+@pytest.mark.parametrize("shown", ["{{ 'whole' if site.people is sequence else 'none' }}", "{{ site.roles }}"])
+def test_a_template_that_tests_or_prints_what_the_partial_model_stands_for_gets_the_whole_model(
+        shown: str, plain_site: Path, tmp_path: Path) -> None:
+    theme = Path(__file__).resolve().parent.parent / "templates"
+    shutil.copytree(theme, plain_site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    template = plain_site / "templates/entity.html"
+    template.write_text(template.read_text().replace("<h1>", f"<p>{shown}</p><h1>"))
+    build(plain_site)
+    page = plain_site / "content/articles/a2.md"
+    page.write_text(page.read_text().replace("listened again", "listened once again"))
+    assert build(plain_site).site is not None
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_a_link_removed_from_an_article_leaves_the_record_a_full_build_would(plain_site: Path) -> None:
+    page = plain_site / "content/articles/a2.md"
+    page.write_text(page.read_text().replace("Nothing else.", "Nothing [else](a1.md#p1)."))
+    build(plain_site)
+    assert _recorded(plain_site)["edits"]["anchored"] == sorted(
+        {str(page), str(plain_site / "content/articles/a1.md")})
+    page.write_text(page.read_text().replace("Nothing [else](a1.md#p1).", "Nothing else."))
+    build(plain_site)
+    assert _recorded(plain_site)["edits"]["anchored"] == []
 
 
 def test_an_older_article_that_comes_to_name_an_entity_gives_its_summary(site: Path, tmp_path: Path) -> None:
