@@ -54,6 +54,7 @@ from builder.model import (
     analysis,
     find_mentions,
     follow_moves,
+    kept_mentions,
     one_line,
     summary_mentions,
 )
@@ -122,9 +123,9 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
                    reader: PageReader, entities_file: Path, cached: PageReader) -> Patch | None:
     """The pages that change with the articles at ``paths`` when the edits change nothing but the sentences that
     name someone (the views ``record``, the output's fingerprints, holds tell), and their front matter gets the
-    same ``warnings`` as at the last build, else None. Articles are read with ``reader``; entity pages, whose
-    front matter may hold thousands of ties, with ``cached`` (the site's cache of parsed pages);
-    ``entities_file`` holds the entities' records."""
+    same ``warnings`` as at the last build, else None. Edited articles are read with ``reader``; the articles on
+    pages of mentions and entity pages (whose front matter may hold thousands of ties) with ``cached``, the
+    site's cache of parsed pages; ``entities_file`` holds the entities' records."""
     if not {"pages", "common", "files", "edits"} <= record.keys():
         return None
     files: dict[str, str] = dict(record["files"])
@@ -152,7 +153,7 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
                 if number == 1:  # the entity's own page shows more of it than its card
                     entity(key)
         articles = _articles(config, {key: kept[key]["articles"] for key, _ in chosen}, chosen, edits,
-                             record["edits"]["moved"], cards, reader)
+                             record["edits"]["moved"], cards, cached)
         site = _partial_site(config, articles, cards, held, {key: kept[key] for key, _ in chosen})
         pages = tuple(render_chosen(site, [edit.article for edit in edits.values()], sorted(chosen)))
     except (BuilderError, Beyond, LookupError, ValueError, OSError):  # the full build reports what is wrong
@@ -270,11 +271,13 @@ def _articles(config: SiteConfig, orders: Mapping[str, list[str]], chosen: Itera
 
 def _article(path: Path, moved: Mapping[str, str], cards: Mapping[str, Any], reader: PageReader
              ) -> tuple[Article, tuple[Mention, ...]]:
-    """An article that did not change since the last build, with its mentions."""
+    """An article that did not change since the last build, with its mentions (through ``reader``, the site's
+    cache of parsed pages, they are read, not found again)."""
     loaded, _ = load_page(path, "articles", reader)
     page = follow_moves(cast(ArticlePage, loaded), moved)
     article = Article(page, tuple(analysis(reader.memo, page)[0]))
-    return article, tuple(find_mentions(article, {key: _card_entity(key, cards[key]) for key in page.entity_keys}))
+    entities = {key: _card_entity(key, cards[key]) for key in page.entity_keys}
+    return article, tuple(kept_mentions(reader.memo, article, entities))
 
 
 class Beyond(BaseException):

@@ -224,7 +224,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
     by_slug = MappingProxyType({a.page.slug: a for a in articles})
     cite = _Citer(by_slug, memo)
     raise_all(list(_evidence_problems(content.entities, by_slug, entities, cite)))
-    mentions = [m for a in articles for m in _mentions(memo, a, entities)]
+    mentions = [m for a in articles for m in kept_mentions(memo, a, entities)]
     shared = _co_mentions(articles)
     ties = _ties(content.entities, moved, cite)
     drawn = summary_mentions(mentions)
@@ -530,7 +530,7 @@ def analysis(memo: Memo, page: ArticlePage | EntityPage) -> tuple[list[markdown.
     return [markdown.Paragraph(*p) for p in found], [(line, href) for line, href in links]
 
 
-def _mentions(memo: Memo, article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
+def kept_mentions(memo: Memo, article: Article, entities: Mapping[str, Entity]) -> list[Mention]:
     """``find_mentions``, kept by ``memo`` until the article or the names of the entities it lists change."""
     names = [(k, entities[k].names, entities[k].page.name, entities[k].page.section) for k in article.page.entity_keys]
     tag = hashlib.sha1(repr(names).encode()).hexdigest()
