@@ -45,6 +45,14 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
+def _show_in_template(site: Path, name: str, shown: str) -> None:
+    """Give the site its own copy of the theme, with ``shown`` (template code) above the heading of ``name``."""
+    theme = Path(__file__).resolve().parent.parent / "templates"
+    shutil.copytree(theme, site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    template = site / "templates" / name
+    template.write_text(template.read_text().replace("<h1>", f"<p>{shown}</p><h1>"))
+
+
 def _clean_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
     copy = tmp_path / "clean"
     shutil.rmtree(copy, ignore_errors=True)
@@ -247,10 +255,7 @@ def test_a_name_that_comes_first_in_the_newest_article_leaves_the_record_a_full_
 @pytest.mark.parametrize("shown", ["{{ 'whole' if site.people is sequence else 'none' }}", "{{ site.roles }}"])
 def test_a_template_that_tests_or_prints_what_the_partial_model_stands_for_gets_the_whole_model(
         shown: str, plain_site: Path, tmp_path: Path) -> None:
-    theme = Path(__file__).resolve().parent.parent / "templates"
-    shutil.copytree(theme, plain_site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
-    template = plain_site / "templates/entity.html"
-    template.write_text(template.read_text().replace("<h1>", f"<p>{shown}</p><h1>"))
+    _show_in_template(plain_site, "entity.html", shown)
     build(plain_site)
     page = plain_site / "content/articles/a2.md"
     page.write_text(page.read_text().replace("listened again", "listened once again"))
@@ -323,10 +328,7 @@ def test_without_the_entities_records_of_its_output_the_build_after_a_reworded_s
                                    "{{ site.entities['people/marta-reis'].page.body }}"])
 def test_an_entity_template_that_shows_more_than_the_partial_model_holds_gets_the_whole_model(
         shown: str, site: Path, tmp_path: Path) -> None:
-    theme = Path(__file__).resolve().parent.parent / "templates"
-    shutil.copytree(theme, site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
-    template = site / "templates/entity.html"
-    template.write_text(template.read_text().replace("<h1>", f"<p>{shown}</p><h1>"))
+    _show_in_template(site, "entity.html", shown)
     build(site)
     _reword_named_sentence(site)
     assert build(site).site is not None
@@ -348,10 +350,7 @@ def test_builds_after_edits_of_either_kind_in_turn_equal_a_clean_build(site: Pat
     "{% endfor %}"])
 def test_a_template_that_shows_more_than_an_article_and_its_entities_gets_the_whole_model(
         shown: str, site: Path, tmp_path: Path) -> None:
-    theme = Path(__file__).resolve().parent.parent / "templates"
-    shutil.copytree(theme, site / "templates", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
-    template = site / "templates/article.html"
-    template.write_text(template.read_text().replace("<h1>", f"<p>{shown}</p><h1>"))
+    _show_in_template(site, "article.html", shown)
     build(site)
     _add_paragraph(site)
     report = build(site)
