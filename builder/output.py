@@ -119,7 +119,7 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
     try:
         writer = _Writer(twin, dict(known), known)
         for path in pending:
-            known.pop(path, None)  # unknown until its process reports it stored
+            known[path] = UNKNOWN  # until its process reports it stored
         target: dict[str, str] = {}
         written = 0
         for stored in produce(writer.store):
@@ -132,11 +132,12 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
             state[str(out.stat().st_ino)] = Generation(live.files, dict(fingerprints), live.search_stale)
             _save_state(state_file, state)
             return WriteReport(len(live.files), 0, 0, live.search_stale)
+        removed = _remove_stale(twin, known, target, keep=urls.SEARCH_INDEX)  # before Pagefind reads the twin
         stale = False
         if search:
             added, stale = _sync_search(twin, known, target, out, live, defer_search, stop)
             written += added
-        removed = _remove_stale(twin, known, target)
+        removed += _remove_stale(twin, known, target)
         twin.chmod(0o755)
     except OSError as exc:
         _keep_twin_state(state_file, state, twin, known)
@@ -151,6 +152,11 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
     _save_state(state_file, state)
     _swap(twin, out)
     return WriteReport(len(target), written, removed, stale)
+
+
+UNKNOWN = ""
+"""The digest of a file of the twin that may be there with unknown bytes (being written, or left by a build that
+failed): no file has it, so the next build writes the file again or deletes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +183,14 @@ class _Writer:
     before: Mapping[str, str]
     """What the twin held when the build began (path -> digest)."""
     known: dict[str, str]
-    """What it is known to hold now: a file leaves it while it is written (in the process that writes it)."""
+    """What it is known to hold now: a file is ``UNKNOWN`` while it is written (in the process that writes it)."""
 
     def store(self, path: str, data: bytes) -> Stored:
         digest = _digest(data)
         if self.before.get(path) == digest:
             return Stored(path, digest, False)
         destination = self.twin / path
-        self.known.pop(path, None)
+        self.known[path] = UNKNOWN  # while it is written
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
         self.known[path] = digest
@@ -192,7 +198,7 @@ class _Writer:
 
 
 def _keep_twin_state(state_file: Path, state: dict[str, Generation | None], twin: Path, known: dict[str, str]) -> None:
-    """Record what the twin holds now, ``known`` (a file being written is not in it), after a failed, interrupted
+    """Record what the twin holds now, ``known`` (a file being written is ``UNKNOWN``), after a failed, interrupted
     or partial write, so the next build need not write it all again."""
     state[str(twin.stat().st_ino)] = Generation(dict(known), {}, True)
     _save_state(state_file, state)
@@ -299,7 +305,7 @@ def _sync(twin: Path, known: dict[str, str], target: dict[str, str], rendered: M
             continue
         destination = twin / path
         destination.parent.mkdir(parents=True, exist_ok=True)
-        known.pop(path, None)  # unknown while it is written
+        known[path] = UNKNOWN  # while it is written
         if path in rendered:
             destination.write_bytes(rendered[path])
         else:
@@ -355,9 +361,10 @@ def index_search(site: Path, bundle: Path, stop: Callable[[], bool] | None = Non
         (bundle / name).unlink(missing_ok=True)
 
 
-def _remove_stale(twin: Path, known: dict[str, str], target: dict[str, str]) -> int:
-    """Delete the twin's files that the new site does not have, and folders left empty."""
-    stale = sorted(set(known) - set(target))
+def _remove_stale(twin: Path, known: dict[str, str], target: dict[str, str], keep: str | None = None) -> int:
+    """Delete the twin's files that the new site does not have (but those whose path starts with ``keep``), and
+    folders left empty."""
+    stale = sorted(path for path in set(known) - set(target) if keep is None or not path.startswith(keep))
     for path in stale:
         (twin / path).unlink(missing_ok=True)
         del known[path]

@@ -185,8 +185,10 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     reader.recheck()
     plan = ingest(config, reader=reader, progress=progress, workers=workers) if check.must_ingest else \
         IngestPlan(())
+    stamps = check.now  # of the inputs as this build reads them: an edit saved later is built by the next one
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
+        stamps = take_snapshot(config, out, content_only=check.now)  # with the pages ingest wrote, before reading
     _tell(progress, "reading content pages")
     _read_ahead(config, reader, workers)
     content = load_content(config.content_dir, reader)
@@ -218,7 +220,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     reasons = explain(sorted(stale), now, before)
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
-    save_last(last_build_file(config.root, out), take_snapshot(config, out, content_only=check.now),
+    save_last(last_build_file(config.root, out), with_output(stamps, out),
               {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)

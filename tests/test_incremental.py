@@ -17,6 +17,7 @@ import pytest
 
 from builder import build
 from builder.cli import ProgressLine, main
+from builder.deps import fingerprints
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.output import live_generation
 from builder.pipeline import finish_search, prepare_next
@@ -272,6 +273,64 @@ def test_a_link_removed_from_an_article_leaves_the_record_a_full_build_would(pla
     page.write_text(page.read_text().replace("Nothing [else](a1.md#p1).", "Nothing else."))
     build(plain_site)
     assert _recorded(plain_site)["edits"]["anchored"] == []
+
+
+@pytest.mark.parametrize("after", [6, 8, 10])
+def test_a_page_a_stopped_build_was_rendering_then_removed_leaves_the_output(after: int, plain_site: Path,
+                                                                            tmp_path: Path) -> None:
+    """The preview's way: an edit starts a build, a new change (the article removed) stops it. The twin may hold
+    the page's new version: the next build must not take it for the old one, nor keep it."""
+    assert prepare_next(plain_site) is True
+    page = plain_site / "content/articles/a2.md"
+    page.write_text(page.read_text().replace("title: Article a2", "title: Article a2, retitled"))
+    calls = iter(range(1000))
+    with pytest.raises(Interrupted):
+        build(plain_site, defer_search=True, stop=lambda: next(calls) >= after)
+    page.unlink()
+    build(plain_site)
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_a_page_a_failed_build_was_rendering_then_removed_leaves_the_output(plain_site: Path, tmp_path: Path
+                                                                           ) -> None:
+    _show_in_template(plain_site, "home.html", "")
+    build(plain_site)
+    assert prepare_next(plain_site) is True
+    home = plain_site / "templates/home.html"
+    good = home.read_text()
+    home.write_text(good.replace("{% block main %}", "{% block main %}{{ nothing.here }}", 1))
+    page = plain_site / "content/articles/a2.md"
+    page.write_text(page.read_text().replace("title: Article a2", "title: Article a2, retitled"))
+    with pytest.raises(BuilderError):
+        build(plain_site)
+    home.write_text(good)
+    page.unlink()
+    build(plain_site)
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_a_removed_article_leaves_the_search_index(plain_site: Path, tmp_path: Path) -> None:
+    assert prepare_next(plain_site) is True  # the twin holds the site, as after any second build
+    (plain_site / "content/articles/a2.md").unlink()
+    build(plain_site)
+    assert not (plain_site / "output/articles/a2").exists()
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_an_edit_saved_while_a_build_runs_is_built_by_the_next(plain_site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    page = plain_site / "content/articles/a2.md"
+    page.write_text(page.read_text().replace("title: Article a2", "title: Article a2, retitled"))
+    def saved_meanwhile(*args: Any, **kwargs: Any) -> Any:  # after the build has read the page
+        page.write_text(page.read_text().replace("Nothing else.", "Nothing else at all."))
+        return fingerprints(*args, **kwargs)
+
+    monkeypatch.setattr("builder.pipeline.fingerprints", saved_meanwhile)
+    build(plain_site)
+    monkeypatch.setattr("builder.pipeline.fingerprints", fingerprints)
+    build(plain_site)
+    assert "Nothing else at all." in (plain_site / "output/articles/a2/index.html").read_text()
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
 
 
 def test_an_older_article_that_comes_to_name_an_entity_gives_its_summary(site: Path, tmp_path: Path) -> None:
