@@ -112,11 +112,17 @@ def entity_records_file(state_file: Path) -> Path:
 
 
 def save_entity_records(path: Path, entities: Mapping[str, Any]) -> str:
-    """Keep the entities' records (``deps.Fingerprints.entities``); the digest returned goes into the output's
-    record, so that a build reads them only when they are those of its output."""
-    data = records.dumps(entities)
-    records.write(path, data)
-    return hashlib.sha1(data).hexdigest()
+    """Keep the entities' records (``deps.Fingerprints.entities``): a first line says where each is in the file
+    (a build after an edit decodes the few it needs) and holds a digest of them, which goes into the output's
+    record too, so that a build reads them only when they are those of its output."""
+    parts = {key: records.dumps(record) for key, record in entities.items()}
+    digest = hashlib.sha1(b"\0".join(key.encode() + b"\0" + part for key, part in parts.items())).hexdigest()
+    where, offset = {}, 0
+    for key, part in parts.items():
+        where[key] = [offset, len(part)]
+        offset += len(part)
+    records.write(path, records.dumps({"digest": digest, "where": where}) + b"\n" + b"".join(parts.values()))
+    return digest
 
 
 def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, Any], warnings: Sequence[str],
@@ -215,15 +221,17 @@ def _read(config: SiteConfig, path: Path, record: Mapping[str, Any], warnings: S
 
 
 def _entity_records(path: Path, digest: str | None) -> Mapping[str, Any]:
-    """The entities' records the last build kept (``save_entity_records``); KeyError when they are not those of
-    the output (another build wrote them since, or none did)."""
+    """The entities' records the last build kept (``save_entity_records``), each decoded when first asked for;
+    KeyError when they are not those of the output (another build wrote them since, or none did)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise KeyError(path) from exc
-    if digest is None or hashlib.sha1(data).hexdigest() != digest:
+    first, _, rest = data.partition(b"\n")
+    header = records.loads(first)
+    if digest is None or not isinstance(header, dict) or header.get("digest") != digest:
         raise KeyError(path)
-    return cast(Mapping[str, Any], records.loads(data))
+    return _Made(header["where"], lambda where: records.loads(rest[where[0]:where[0] + where[1]]))
 
 
 def _entity(config: SiteConfig, key: str, reader: PageReader) -> Entity:
