@@ -115,7 +115,7 @@ def save_entity_records(path: Path, entities: Mapping[str, Any]) -> str:
     """Keep the entities' records (``deps.Fingerprints.entities``): a first line says where each is in the file
     (a build after an edit decodes the few it needs) and holds a digest of them, which goes into the output's
     record too, so that a build reads them only when they are those of its output."""
-    parts = {key: records.dumps(record) for key, record in entities.items()}
+    parts = {key: records.dumps({**record, "key": key}) for key, record in entities.items()}
     digest = hashlib.sha1(b"\0".join(key.encode() + b"\0" + part for key, part in parts.items())).hexdigest()
     where, offset = {}, 0
     for key, part in parts.items():
@@ -162,7 +162,7 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
                              record["edits"]["moved"], cards, cached)
         site = _partial_site(config, articles, cards, held, {key: kept[key] for key, _ in chosen})
         pages = tuple(render_chosen(site, [edit.article for edit in edits.values()], sorted(chosen)))
-    except (BuilderError, Beyond, LookupError, ValueError, OSError):  # the full build reports what is wrong
+    except (BuilderError, Beyond, LookupError, ValueError, TypeError, OSError):  # the full build reports it
         return None
     shared = shared_digest(record["common"])
     fingerprints = dict(record["pages"])
@@ -229,9 +229,20 @@ def _entity_records(path: Path, digest: str | None) -> Mapping[str, Any]:
         raise KeyError(path) from exc
     first, _, rest = data.partition(b"\n")
     header = records.loads(first)
-    if digest is None or not isinstance(header, dict) or header.get("digest") != digest:
+    if digest is None or not isinstance(header, dict) or header.get("digest") != digest \
+            or not isinstance(header.get("where"), dict):
         raise KeyError(path)
-    return _Made(header["where"], lambda where: records.loads(rest[where[0]:where[0] + where[1]]))
+
+    def decode(key_where: tuple[str, Any]) -> Any:
+        key, where = key_where
+        if not (isinstance(where, list) and len(where) == 2 and all(type(n) is int for n in where)):
+            raise KeyError(key)
+        record = records.loads(rest[where[0]:where[0] + where[1]])
+        if not isinstance(record, dict) or record.get("key") != key:  # not the record this build wrote
+            raise KeyError(key)
+        return record
+
+    return _Made({key: (key, where) for key, where in header["where"].items()}, decode)
 
 
 def _entity(config: SiteConfig, key: str, reader: PageReader) -> Entity:

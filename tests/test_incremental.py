@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from builder import build
@@ -258,6 +259,40 @@ def test_a_template_that_tests_or_prints_what_the_partial_model_stands_for_gets_
         shown: str, plain_site: Path, tmp_path: Path) -> None:
     _show_in_template(plain_site, "entity.html", shown)
     build(plain_site)
+    page = plain_site / "content/articles/a2.md"
+    page.write_text(page.read_text().replace("listened again", "listened once again"))
+    assert build(plain_site).site is not None
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def _where_as_list(header: dict[str, Any], body: bytes) -> bytes:
+    return orjson.dumps({**header, "where": list(header["where"].items())}) + b"\n" + body
+
+
+def _offsets_as_floats(header: dict[str, Any], body: bytes) -> bytes:
+    where = {key: [float(n) for n in place] for key, place in header["where"].items()}
+    return orjson.dumps({**header, "where": where}) + b"\n" + body
+
+
+def _records_as_lists(header: dict[str, Any], body: bytes) -> bytes:
+    where = {key: [5 * number, 5] for number, key in enumerate(header["where"])}
+    return orjson.dumps({**header, "where": where}) + b"\n" + b"[1,2]" * len(where)
+
+
+def _records_swapped(header: dict[str, Any], body: bytes) -> bytes:
+    first, second = list(header["where"])[:2]
+    where = {**header["where"], first: header["where"][second], second: header["where"][first]}
+    return orjson.dumps({**header, "where": where}) + b"\n" + body
+
+
+@pytest.mark.parametrize("craft", [_where_as_list, _offsets_as_floats, _records_as_lists, _records_swapped])
+def test_entity_records_that_are_not_those_the_build_wrote_send_it_to_the_whole_model(
+        craft: Callable[[dict[str, Any], bytes], bytes], plain_site: Path, tmp_path: Path) -> None:
+    """Whatever the file beside the output's record holds, the build after an edit falls back, never fails or
+    answers from another entity's record."""
+    records = next((plain_site / ".builder/cache").glob("output-*.entities.json"))
+    first, _, body = records.read_bytes().partition(b"\n")
+    records.write_bytes(craft(orjson.loads(first), body))
     page = plain_site / "content/articles/a2.md"
     page.write_text(page.read_text().replace("listened again", "listened once again"))
     assert build(plain_site).site is not None
