@@ -352,6 +352,15 @@ class PageReader:
                 done.append((name, self._parsed[name], name not in self._unkept))
         return done
 
+    def changed_since_read(self, path: Path) -> bool:
+        """Whether the file is no longer the version last read: saved since, or created (never read) or removed."""
+        entry = self._parsed.get(str(path))
+        try:
+            now: tuple[int, int] | None = _stamp(str(path))
+        except FileNotFoundError:
+            now = None
+        return (entry[0] if entry is not None and str(path) in self._checked else None) != now
+
     def recheck(self) -> None:
         """Look at every file's stamp again on its next read (after files were written)."""
         self._checked.clear()

@@ -627,11 +627,19 @@ def added_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, An
     return {p for p in disk if p not in record and not p.startswith("articles/")}
 
 
-def apply_plan(plan: IngestPlan, content_dir: Path, site_dir: Path) -> None:
-    """Write, update and remove files as planned, then the record; report files that cannot be written."""
+def apply_plan(plan: IngestPlan, content_dir: Path, site_dir: Path,
+               changed: Callable[[Path], bool] = lambda path: False) -> None:
+    """Write, update and remove files as planned, then the record; report files that cannot be written, and
+    files that ``changed`` since the plan was made from them (an editor saved one meanwhile: it is left as it is,
+    and the next ingest merges it)."""
     problems: list[BuilderError] = []
     for step in plan.steps:
         target = content_dir / step.path
+        if step.action in ("create", "update", "remove") and changed(target) and \
+                not (step.action == "remove" and not target.exists()):
+            problems.append(ContentError(target, None, "was saved while ingest was updating it, and was left as "
+                                                       "it is; build again to merge the edit"))
+            continue
         try:
             if step.action in ("create", "update") and step.text is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -134,7 +134,7 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     add_moves(drafts, moved, record)
     plan = plan_ingest(drafts, disk, raw, record)
     if not dry_run:
-        apply_plan(plan, config.content_dir, config.root)
+        apply_plan(plan, config.content_dir, config.root, reader.changed_since_read)
     if keep and not dry_run:
         reader.save()
     return plan

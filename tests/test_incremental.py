@@ -20,6 +20,7 @@ from builder import build
 from builder.cli import ProgressLine, main
 from builder.deps import fingerprints
 from builder.errors import BuilderError, BuildFailed, Interrupted
+from builder.ingest import apply_plan
 from builder.output import live_generation
 from builder.pipeline import finish_search, prepare_next
 
@@ -366,6 +367,26 @@ def test_an_edit_saved_while_a_build_runs_is_built_by_the_next(plain_site: Path,
     build(plain_site)
     assert "Nothing else at all." in (plain_site / "output/articles/a2/index.html").read_text()
     assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_an_edit_saved_while_ingest_updates_the_page_is_left_and_merged_by_the_next_build(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed changes, so ingest updates its article; the editor saves the article after ingest read it."""
+    page = _article(site, "b.txt")
+    (site / "seeds/b.txt").write_text(SEEDS["b.txt"].replace("2024-03-09", "2024-03-10"))
+    def saved_meanwhile(*args: Any) -> None:
+        page.write_text(page.read_text().replace("opened a bridge", "opened a new bridge"))
+        apply_plan(*args)
+
+    monkeypatch.setattr("builder.pipeline.apply_plan", saved_meanwhile)
+    with pytest.raises(BuilderError, match="was saved while ingest was updating it, and was left as it is"):
+        build(site)
+    assert "opened a new bridge" in page.read_text()
+    monkeypatch.setattr("builder.pipeline.apply_plan", apply_plan)
+    build(site)
+    html = (site / f"output/articles/{page.stem}/index.html").read_text()
+    assert "opened a new bridge" in html and "March 10, 2024" in html
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
 def test_an_older_article_that_comes_to_name_an_entity_gives_its_summary(site: Path, tmp_path: Path) -> None:
