@@ -55,6 +55,7 @@ from builder.snapshot import (
     Check,
     check_inputs,
     last_build_file,
+    load_last,
     report_line,
     save_last,
     state_file,
@@ -221,7 +222,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
     save_last(last_build_file(config.root, out), with_output(stamps, out),
-              {"pages": dict(counter), "warnings": list(warnings), "complete": complete})
+              {"pages": dict(counter), "warnings": list(warnings), "complete": complete, "deferred": bool(later)})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)
 
@@ -302,8 +303,13 @@ def show_first(site: Site, paths: Iterable[Path]) -> dict[str, bytes] | None:
 def finish_search(site_dir: Path, out_dir: Path | None = None, stop: Callable[[], bool] | None = None) -> bool:
     """Index the pages of a build whose search index was deferred; False when there was nothing to do. When
     ``stop`` returns True before it is done, it gives up (``Interrupted``) and leaves the output as it was."""
-    _, out, state = _site_and_output(site_dir, out_dir)
-    return refresh_search(out, state, stop) is not None
+    config, out, state = _site_and_output(site_dir, out_dir)
+    finished = refresh_search(out, state, stop) is not None
+    last = load_last(last_build_file(config.root, out))
+    if finished and last is not None and not last[1].get("deferred", True):
+        snapshot, summary = last  # the last build is complete now: a build with nothing changed has nothing to do
+        save_last(last_build_file(config.root, out), with_output(snapshot, out), {**summary, "complete": True})
+    return finished
 
 
 def _go_on(stop: Callable[[], bool] | None, stage: str) -> None:
