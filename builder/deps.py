@@ -225,7 +225,7 @@ def _page_inputs(site: Site, records: Mapping[str, Mapping[str, Any]]
     extra: dict[str, tuple[str, ...]] = {}
     for key, entity in site.entities.items():
         for number, chunk in enumerate(mention_pages(site, key), 1):
-            url = mention_page_url(key, number)
+            url = _mention_page_url(key, number)
             inputs[url], extra[url] = mention_page_inputs(
                 str(entity.page.path), site.articles_of.get(key, ()), [shown[slug] for slug in chunk],
                 records[key]["about"] if number == 1 else None)
@@ -237,7 +237,7 @@ def shown_inputs(page: ArticlePage) -> set[str]:
     return {view_name(str(page.path)), *(card_name(k) for k in page.entity_keys)}
 
 
-def mention_page_url(key: str, number: int) -> str:
+def _mention_page_url(key: str, number: int) -> str:
     """The URL of page ``number`` of the articles that mention an entity (the first is the entity's own page)."""
     return f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
 

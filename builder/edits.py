@@ -34,7 +34,6 @@ from builder.deps import (
     article_view,
     cited_part,
     mention_page_inputs,
-    mention_page_url,
     page_fingerprint,
     shared_digest,
     shown_inputs,
@@ -60,7 +59,6 @@ from builder.model import (
 )
 from builder.render import RenderedPage, mentions_page_of, on_mentions_page, render_chosen
 from builder.snapshot import Check
-from builder.urls import page_url
 
 V = TypeVar("V")
 
@@ -162,6 +160,7 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
                              record["edits"]["moved"], cards, cached)
         site = _partial_site(config, articles, cards, held, {key: kept[key] for key, _ in chosen})
         pages = tuple(render_chosen(site, [edit.article for edit in edits.values()], sorted(chosen)))
+        shown = dict(zip(sorted(chosen), pages[len(edits):], strict=True))
     except (BuilderError, Beyond, LookupError, ValueError, TypeError, OSError):  # the full build reports it
         return None
     shared = shared_digest(record["common"])
@@ -170,23 +169,20 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
         files[str(edit.article.page.path)] = edit.digest
         files[view_name(str(edit.article.page.path))] = edit.view
     reasons: dict[str, str] = {}
-    for edit in edits.values():
-        url = page_url("articles", edit.article.page.slug)
+    for edit, page in zip(edits.values(), pages, strict=False):  # the articles' pages come first
         inputs = [files[name] for name in article_inputs(edit.article.page)]
-        fingerprints[url] = page_fingerprint(shared, "article", inputs)
-        reasons[url] = f"changed: {edit.article.page.path}"
-    for key, number in sorted(chosen):
-        url = mention_page_url(key, number)
+        fingerprints[page.url] = page_fingerprint(shared, page.kind, inputs)
+        reasons[page.url] = f"changed: {edit.article.page.path}"
+    for (key, number), page in shown.items():
         order = kept[key]["articles"]
         chunk = on_mentions_page(order, number)
-        names, extra = mention_page_inputs(str(config.content_dir / f"{key}.md"), order,
+        names, extra = mention_page_inputs(str(_entity_file(config, key)), order,
                                            [shown_inputs(articles[slug][0].page) for slug in chunk],
                                            kept[key]["about"] if number == 1 else None)
-        if url not in fingerprints or any(name not in files for name in names):
+        if page.url not in fingerprints or any(name not in files for name in names):
             return None
-        kind = ("person" if key.startswith("people/") else "institution") if number == 1 else "mentions"
-        fingerprints[url] = page_fingerprint(shared, kind, [files[name] for name in names], extra)
-        reasons[url] = "changed: " + ", ".join(view_name(str(edits[slug].article.page.path)) for slug in chunk
+        fingerprints[page.url] = page_fingerprint(shared, page.kind, [files[name] for name in names], extra)
+        reasons[page.url] = "changed: " + ", ".join(view_name(str(edits[slug].article.page.path)) for slug in chunk
                                                if slug in edits and edits[slug].named)
     return Patch(pages, {**record, "pages": fingerprints, "files": files}, reasons)
 
@@ -222,19 +218,15 @@ def _read(config: SiteConfig, path: Path, record: Mapping[str, Any], warnings: S
 
 def _entity_records(path: Path, digest: str | None) -> Mapping[str, Any]:
     """The entities' records the last build kept (``save_entity_records``), each decoded when first asked for;
-    KeyError when they are not those of the output (another build wrote them since, or none did)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise KeyError(path) from exc
-    first, _, rest = data.partition(b"\n")
+    KeyError when they are not those of the output (another build wrote them since), OSError when there are
+    none."""
+    first, _, rest = path.read_bytes().partition(b"\n")
     header = records.loads(first)
     if digest is None or not isinstance(header, dict) or header.get("digest") != digest \
             or not isinstance(header.get("where"), dict):
         raise KeyError(path)
 
-    def decode(key_where: tuple[str, Any]) -> Any:
-        key, where = key_where
+    def decode(key: str, where: Any) -> Any:
         if not (isinstance(where, list) and len(where) == 2 and all(type(n) is int for n in where)):
             raise KeyError(key)
         record = records.loads(rest[where[0]:where[0] + where[1]])
@@ -242,15 +234,20 @@ def _entity_records(path: Path, digest: str | None) -> Mapping[str, Any]:
             raise KeyError(key)
         return record
 
-    return _Made({key: (key, where) for key, where in header["where"].items()}, decode)
+    return _Made(header["where"], decode)
 
 
 def _entity(config: SiteConfig, key: str, reader: PageReader) -> Entity:
     """An entity as its file holds it (the file did not change since the last build)."""
-    page, _ = load_page(config.content_dir / f"{key}.md", cast(Any, key.split("/", 1)[0]), reader)
+    page, _ = load_page(_entity_file(config, key), cast(Any, key.split("/", 1)[0]), reader)
     if not isinstance(page, EntityPage) or page.key != key:
         raise KeyError(key)
     return Entity(page)
+
+
+def _entity_file(config: SiteConfig, key: str) -> Path:
+    """The content file of the entity with this key (``people/x`` -> ``content/people/x.md``)."""
+    return config.content_dir / f"{key}.md"
 
 
 def _pages_of_mentions(edit: _Edit, kept: Mapping[str, Any], entity: Callable[[str], Entity],
@@ -349,14 +346,14 @@ class _Only(_Refusing, Mapping[str, V]):
 
 
 class _Made(Mapping[str, V]):
-    """A mapping whose values are made from plain data when first asked for."""
+    """A mapping whose values are made from plain data (``make``: key, plain value) when first asked for."""
 
-    def __init__(self, plain: Mapping[str, Any], make: Callable[[Any], V]) -> None:
+    def __init__(self, plain: Mapping[str, Any], make: Callable[[str, Any], V]) -> None:
         self._plain, self._make, self._made = plain, make, dict[str, V]()
 
     def __getitem__(self, key: str) -> V:
         if key not in self._made:
-            self._made[key] = self._make(self._plain[key])
+            self._made[key] = self._make(key, self._plain[key])
         return self._made[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -371,25 +368,6 @@ class _Everything:
 
     def __contains__(self, key: object) -> bool:
         return True
-
-
-class _Cards(_Refusing, Mapping[str, Entity]):
-    """Every entity of the site, each standing as its card (``_Card``) but those held in full; refuses (``Beyond``)
-    to list them."""
-
-    def __init__(self, cards: Mapping[str, list[Any]], held: Mapping[str, Entity]) -> None:
-        self._cards, self._made = cards, dict(held)
-
-    def __getitem__(self, key: str) -> Entity:
-        if key not in self._made:
-            self._made[key] = _card_entity(key, self._cards[key])
-        return self._made[key]
-
-    def __iter__(self) -> Iterator[str]:
-        raise Beyond("all entities")
-
-    def __len__(self) -> int:
-        raise Beyond("all entities")
 
 
 def _card_entity(key: str, card: list[Any]) -> Entity:
@@ -415,18 +393,20 @@ class _Unheld:
 def _partial_site(config: SiteConfig, articles: Mapping[str, tuple[Article, tuple[Mention, ...]]],
                   cards: Mapping[str, list[Any]], held: Mapping[str, Entity], kept: Mapping[str, Mapping[str, Any]]
                   ) -> Site:
-    """A site model that holds some articles and their mentions, every entity's card (``held`` in full), and for
+    """A site model that holds some articles and their mentions, every entity's card (``held`` in full; it will
+    not list them), and for
     the entities ``kept`` their records (``deps.entity_record``), and refuses anything else."""
     known = set(kept)
 
     def each(field: str, make: Callable[[Any], V], present: Callable[[Any], bool] = bool) -> _Only[V]:
-        return _Only(_Made({key: record[field] for key, record in kept.items() if present(record[field])}, make),
-                     known)
+        return _Only(_Made({key: record[field] for key, record in kept.items() if present(record[field])},
+                           lambda _, plain: make(plain)), known)
 
+    entities = _Only(_Made(cards, lambda key, card: held.get(key) or _card_entity(key, card)), _Everything())
     whole = _Only[Any]({})
     unheld = cast(Any, _Unheld())
     return Site(
-        config=config, articles=unheld, people=unheld, institutions=unheld, entities=_Cards(cards, held),
+        config=config, articles=unheld, people=unheld, institutions=unheld, entities=entities,
         mentions=whole, mentions_in=_Only({slug: m for slug, (_, m) in articles.items() if m}, set(articles)),
         articles_of=each("articles", tuple), appears_with=each("appears_with", tuple),
         members=each("members", tuple), quotes=whole, moved=whole,

@@ -200,7 +200,7 @@ MENTIONS_PER_PAGE = 50
 def mention_pages(site: Site, key: str) -> list[tuple[str, ...]]:
     """The slugs of the articles that list an entity, newest first, cut into pages (at least one, maybe empty)."""
     slugs = tuple(site.articles_of.get(key, ()))
-    return [slugs[i:i + MENTIONS_PER_PAGE] for i in range(0, len(slugs), MENTIONS_PER_PAGE)] or [()]
+    return [tuple(on_mentions_page(slugs, n)) for n in range(1, mentions_page_of(len(slugs) - 1) + 1)] or [()]
 
 
 def mentions_page_of(index: int) -> int:
