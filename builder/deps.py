@@ -17,10 +17,14 @@ A page whose fingerprint matches the one recorded for the current output is not 
   (``cited_view``), and what the model draws from all its articles (ties, co-mention counts, summary, dates of
   first and last mention). So an edit to an older article re-renders the page that lists it, not the entity's
   own page, unless one of those changed;
-- every other page (home, indexes, timeline, connections, search, 404, and any page kind added later): the
-  catalogue — every content file's front matter, each article's title and summary, and everything the site
-  model derives from the articles' text except the text itself (drawn summaries, cited sentences, who is named
-  with whom...). An edit to an article's text that changes none of these leaves those pages alone.
+- a month of the timeline (``timeline/2024-05/``, when the timeline is cut into months): the front matter of
+  its articles, the ties they state with the sentences that state them, the cards of the entities it names, and
+  which months come before and after it. So an edit to an article, or a new one, renders its own month's page
+  again, not every month's;
+- every other page (home, indexes, the timeline's overview, connections, search, 404, and any page kind added
+  later): the catalogue — every content file's front matter, each article's title and summary, and everything
+  the site model derives from the articles' text except the text itself (drawn summaries, cited sentences, who
+  is named with whom...). An edit to an article's text that changes none of these leaves those pages alone.
 
 An edit to an article's text that leaves its view as it was changes only the article's own page; the view
 covers all the model derives from the article (see ``article_view``), so ``builder/edits.py`` can rebuild that
@@ -44,7 +48,7 @@ from builder import urls
 from builder.config import template_dirs
 from builder.content import ArticlePage, RoleRef, TieRef
 from builder.model import Article, Citation, Mention, Site
-from builder.render import mention_pages, template_pages
+from builder.render import mention_pages, template_pages, timeline_months
 from builder.version import builder_digest
 
 
@@ -96,7 +100,7 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
             views[cited_view_name(path)] = cited_part(view)
     digests = {str(p): d for p, d in digest_of.items()} | {card_name(k): _card(site, k) for k in site.entities} | \
         views
-    inputs, extra = _page_inputs(site, entities)
+    inputs, extra = _page_inputs(site, entities, front_of)
     pages: dict[str, str] = {}
     for url, kind in template_pages(site).items():
         names = inputs.get(url)
@@ -214,10 +218,11 @@ def _catalogue(site: Site, front_of: Mapping[Path, str]) -> str:
     return digest.hexdigest()
 
 
-def _page_inputs(site: Site, records: Mapping[str, Mapping[str, Any]]
+def _page_inputs(site: Site, records: Mapping[str, Mapping[str, Any]], front_of: Mapping[Path, str]
                  ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """The inputs of each article and entity page (content files and entity cards, by name; other pages depend
-    on everything), and what else a page depends on, as text; ``records`` are the entities' (``entity_record``)."""
+    """The inputs of each article and entity page and of each month of the timeline (content files and entity
+    cards, by name; other pages depend on everything), and what else a page depends on, as text; ``records``
+    are the entities' (``entity_record``), ``front_of`` the digests of the content files' front matter."""
     shown = {a.page.slug: shown_inputs(a.page) for a in site.articles}
     inputs: dict[str, tuple[str, ...]] = {}
     for article in site.articles:
@@ -229,7 +234,26 @@ def _page_inputs(site: Site, records: Mapping[str, Mapping[str, Any]]
             inputs[url], extra[url] = mention_page_inputs(
                 str(entity.page.path), site.articles_of.get(key, ()), [shown[slug] for slug in chunk],
                 records[key]["about"] if number == 1 else None)
+    months = timeline_months(site)
+    for number, (month, articles) in enumerate(months):
+        url = urls.timeline_url(month)
+        inputs[url], extra[url] = _month_inputs(site, articles, front_of)
+        extra[url] += tuple(months[n][0] if 0 <= n < len(months) else "" for n in (number - 1, number + 1))
     return inputs, extra
+
+
+def _month_inputs(site: Site, articles: Iterable[Article], front_of: Mapping[Path, str]
+                  ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a month of the timeline shows: the cards of the entities its articles list or their ties join, by
+    name, and digested, its articles' front matter and the ties they state (with the sentences that state
+    them)."""
+    keys: set[str] = set()
+    shown = []
+    for article in articles:
+        events = site.events.get(article.page.slug, ())
+        keys.update(article.page.entity_keys, *((tie.source, tie.target) for tie in events))
+        shown += [str(article.page.path), front_of[article.page.path], repr(events)]
+    return tuple(sorted(card_name(k) for k in keys if k in site.entities)), (_combine(shown),)
 
 
 def shown_inputs(page: ArticlePage) -> set[str]:

@@ -272,8 +272,9 @@ def month_name(month: str) -> str:
 
 
 def _month_context(months: list[tuple[str, tuple[Article, ...]]], number: int) -> dict[str, Any]:
-    """One month's page of the timeline, with the months before and after it."""
-    return {"months": months, "month": months[number][0], "articles": months[number][1],
+    """One month's page of the timeline, with the months before and after it (what it shows of the site is
+    among its inputs in ``deps``: its articles, their ties and the entities they name)."""
+    return {"month": months[number][0], "articles": months[number][1],
             "earlier": months[number - 1][0] if number > 0 else None,
             "later": months[number + 1][0] if number + 1 < len(months) else None}
 

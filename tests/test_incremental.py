@@ -161,6 +161,64 @@ def test_incremental_build_equals_a_clean_build(change: str, site: Path, tmp_pat
     assert _tree(site / "output") == _clean_build(site, tmp_path)
 
 
+@pytest.fixture
+def months_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The site of ``site`` with article a a month earlier and a timeline cut into months (February, March)."""
+    monkeypatch.setattr("builder.render.TIMELINE_PER_PAGE", 1)
+    root = tmp_path / "site"
+    (root / "seeds").mkdir(parents=True)
+    for name, text in SEEDS.items():
+        (root / "seeds" / name).write_text(text.replace("2024-03-05", "2024-02-05"))
+    (root / "site.yaml").write_text("title: Incremental\n")
+    build(root)
+    assert (root / "output/timeline/2024-02/index.html").is_file()
+    return root
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_incremental_build_with_the_timeline_in_months_equals_a_clean_build(change: str, months_site: Path,
+                                                                             tmp_path: Path) -> None:
+    CHANGES[change](months_site)
+    build(months_site)
+    assert _tree(months_site / "output") == _clean_build(months_site, tmp_path)
+
+
+def test_an_edit_to_a_sentence_a_tie_cites_renders_its_month_of_the_timeline_not_the_others(
+        months_site: Path, tmp_path: Path) -> None:
+    for entity in ("people/ana-sousa", "institutions/carlos-mendes-of-the-port-authority"):  # not drawn from it
+        file = months_site / f"content/{entity}.md"
+        file.write_text(file.read_text().replace("summary: ''", "summary: Written by an editor.", 1))
+    build(months_site)
+    page = _article(months_site, "a.txt")  # February: Ana Sousa met with Carlos Mendes, its first sentence says
+    front, body = page.read_text().split("\n---\n", 1)
+    page.write_text(front + "\n---\n" + body.replace("on Tuesday.", "on Tuesday morning.", 1))
+    report = build(months_site)
+    assert "timeline/2024-02/" in report.reasons and "timeline/2024-03/" not in report.reasons
+    february = (months_site / "output/timeline/2024-02/index.html").read_text()
+    assert "Port%20Authority%20on%20Tuesday%20morning.\">(source)</a>" in february
+    assert _tree(months_site / "output") == _clean_build(months_site, tmp_path)
+
+
+def test_a_new_article_renders_its_month_and_the_months_beside_it(months_site: Path, tmp_path: Path) -> None:
+    (months_site / "seeds/d.txt").write_text(" date 2024-04-01 FARO (AP) — Ana Sousa met Marta Reis.\n")
+    rendered = set(build(months_site).reasons)
+    assert {"timeline/2024-04/", "timeline/2024-03/", "timeline/"} <= rendered  # March gains a month after it
+    assert "timeline/2024-02/" not in rendered
+    (months_site / "seeds/e.txt").write_text(" date 2024-04-02 FARO (AP) — Judge Marta Reis spoke.\n")
+    rendered = set(build(months_site).reasons)
+    assert "timeline/2024-04/" in rendered and not {"timeline/2024-02/", "timeline/2024-03/"} & rendered
+    assert _tree(months_site / "output") == _clean_build(months_site, tmp_path)
+
+
+def test_a_renamed_entity_renders_the_months_that_name_it(months_site: Path, tmp_path: Path) -> None:
+    reis = months_site / "content/people/marta-reis.md"
+    reis.write_text(reis.read_text().replace("name: Marta Reis", "name: Marta Reis Costa", 1))
+    rendered = set(build(months_site).reasons)
+    assert "timeline/2024-03/" in rendered and "timeline/2024-02/" not in rendered
+    assert "Marta Reis Costa</a>" in (months_site / "output/timeline/2024-03/index.html").read_text()
+    assert _tree(months_site / "output") == _clean_build(months_site, tmp_path)
+
+
 def test_an_edit_renders_only_the_pages_that_depend_on_it(site: Path) -> None:
     _edit_text(site)
     report = build(site)
