@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from builder import feeds, graph, markdown, urls
 from builder.config import template_dirs
 from builder.errors import Interrupted, TemplateError
-from builder.model import Article, Citation, Entity, Mention, NameIndex, Site
+from builder.model import Article, Citation, Entity, Mention, NameIndex, Quote, Site
 from builder.processes import can_fork, forked_map
 from builder.sentences import split_sentences
 
@@ -187,10 +187,19 @@ def _entity_specs(site: Site, entity: Entity) -> Iterator[tuple[str, str, str, C
     """The entity's own page, then its further pages of mentions."""
     kind = "person" if entity.page.section == "people" else "institution"
     url = urls.page_url(entity.page.section, entity.page.slug)
-    yield url, kind, "entity.html", functools.partial(_entity_context, site, url, entity)
+    quotes = functools.cache(functools.partial(_quotes_by_article, site, entity.key))  # shared by its pages
+    yield url, kind, "entity.html", functools.partial(_entity_context, site, url, entity, quotes)
     for number in range(2, len(mention_pages(site, entity.key)) + 1):
         yield urls.mentions_url(url, number), "mentions", "mentions.html", functools.partial(
-            _mentions_context, site, entity, number)
+            _mentions_context, site, entity, number, quotes)
+
+
+def _quotes_by_article(site: Site, key: str) -> dict[str, list[Quote]]:
+    """An entity's quotations, by article (in the order of ``Site.cited_quotes``: the articles' order)."""
+    grouped: dict[str, list[Quote]] = {}
+    for quote in site.cited_quotes.get(key, ()):
+        grouped.setdefault(quote.citation.article, []).append(quote)
+    return grouped
 
 
 MENTIONS_PER_PAGE = 50
@@ -222,24 +231,26 @@ def _article_context(site: Site, article: Article) -> dict[str, Any]:
     return {"article": article, "cards": _cards(site, article)}
 
 
-def _entity_context(site: Site, url: str, entity: Entity) -> dict[str, Any]:
+def _entity_context(site: Site, url: str, entity: Entity, quotes: Callable[[], Mapping[str, list[Quote]]]
+                    ) -> dict[str, Any]:
     return {
-        **_mentions_context(site, entity, 1),
+        **_mentions_context(site, entity, 1, quotes),
         "neighbours": graph.neighbours(site, entity.key),
         "graph": _svg(site, url, graph.entity_graph(site, entity.key), f"{entity.page.name} and their connections"),
     }
 
 
-def _mentions_context(site: Site, entity: Entity, number: int) -> dict[str, Any]:
+def _mentions_context(site: Site, entity: Entity, number: int, quotes: Callable[[], Mapping[str, list[Quote]]]
+                      ) -> dict[str, Any]:
     """Page ``number`` of the articles that mention an entity (with the quotes they hold, and their dates), and
-    links to every page of them."""
+    links to every page of them; ``quotes`` gives the entity's quotations by article."""
     pages = mention_pages(site, entity.key)
     entity_url = urls.page_url(entity.page.section, entity.page.slug)
     first = (number - 1) * MENTIONS_PER_PAGE + 1
-    here = set(pages[number - 1])
+    by_article = quotes()
     return {
         "entity": entity, "by_article": _by_article(site, entity, pages[number - 1]),
-        "quotes": [q for q in site.cited_quotes.get(entity.key, ()) if q.citation.article in here],
+        "quotes": [q for slug in pages[number - 1] for q in by_article.get(slug, ())],
         "timeline": [site.article(slug) for slug in reversed(pages[number - 1])],
         "mentions_page": {"number": number, "count": len(pages), "first": first,
                           "last": first + len(pages[number - 1]) - 1,
