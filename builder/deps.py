@@ -183,6 +183,12 @@ def card_name(key: str) -> str:
     return f"the card of {key}"
 
 
+_DRAWN = ("changed: what the site model draws from its articles (their front matter, the ties they state, who is "
+          "named with whom, dates)")
+"""Why a page whose named inputs did not change was rendered: what else it depends on did (an entity page's
+``_about``, a month's ``_month_inputs``)."""
+
+
 def explain(urls: Iterable[str], now: Fingerprints, before: Mapping[str, Any]) -> dict[str, str]:
     """Why each page at ``urls`` is rendered, in words, given what the previous build recorded."""
     old_files = before.get("files", {})
@@ -198,7 +204,7 @@ def explain(urls: Iterable[str], now: Fingerprints, before: Mapping[str, Any]) -
             continue
         names = now.inputs[url]
         why = common + (everything if names is None else [name for name in names if name in changed])
-        reasons[url] = "changed: " + ", ".join(why) if why else "its inputs changed"
+        reasons[url] = "changed: " + ", ".join(why) if why else _DRAWN
     return reasons
 
 
