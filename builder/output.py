@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder import records, urls
+from builder import records, snapshot, urls
 from builder.errors import Interrupted, OutputError
 
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
@@ -387,12 +387,13 @@ def _digest(data: bytes) -> str:
 
 
 def read_state(state_file: Path) -> State:
-    """What the state file records (empty when it is missing or unreadable)."""
+    """What the state file records (empty when it is missing or unreadable, or was written before the machine last
+    started: see ``snapshot.boot_id``)."""
     try:
         data = records.read(state_file)
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("boot") != snapshot.boot_id():
         return {}
     state = {ino: Generation(g["files"], g["fingerprints"], g["search_stale"]) if g else None
              for ino, g in data.get("folders", {}).items()}
@@ -407,7 +408,7 @@ def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> Non
     folders: dict[str, Any] = {ino: {"files": g.files, "fingerprints": g.fingerprints,
                                      "search_stale": g.search_stale} if g else None
                                for ino, g in state.items()}
-    records.save(state_file, {"version": STATE_VERSION, "folders": folders})
+    records.save(state_file, {"version": STATE_VERSION, "boot": snapshot.boot_id(), "folders": folders})
     _changing_file(state_file).unlink(missing_ok=True)
 
 

@@ -76,8 +76,18 @@ def take_snapshot(config: SiteConfig, out: Path, content_only: Snapshot | None =
     templates = {path: stamp for folder in template_dirs(config.templates_dir)
                  for path, stamp in _stamps(str(folder), deep=True).items()}
     rest = {"site.yaml": _stamp(str(config.root / CONFIG_NAME)), "templates": templates,
-            "builder": builder_digest(), "output": _inode(out)}
+            "builder": builder_digest(), "output": _inode(out), "boot": boot_id()}
     return Snapshot(seeds, content, rest)
+
+
+def boot_id() -> str:
+    """Which start of the machine this is (empty where the system does not say). Files written shortly before a
+    power cut may not have reached the disk, so what a build recorded of its output is not trusted after the
+    machine restarts: the first build after it renders and writes every page again."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return ""
 
 
 def with_output(snapshot: Snapshot, out: Path) -> Snapshot:
