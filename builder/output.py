@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from builder import records, snapshot, urls
 from builder.errors import Interrupted, OutputError
@@ -195,18 +195,28 @@ class _Writer:
         return Stored(path, digest, True)
 
 
-def _write(destination: Path, data: bytes) -> None:
-    """Write one file of the twin. A file there already is written over in place and cut to its new length,
-    never emptied first: ext4 writes a file that was emptied and written again to disk as soon as it is closed
-    (its guard against losing data in a crash), which made rewriting the files of the twin about ten times
-    slower; and a build may rewrite all of them."""
-    try:
-        with open(destination, "r+b") as file:
+def _write(destination: Path, data: bytes | Path) -> None:
+    """Write one file of the twin: ``data``, or the bytes of the file it names (streamed: an asset may be big). A
+    file there already is written over in place and cut to its new length, never emptied first: ext4 writes a
+    file that was emptied and written again to disk as soon as it is closed (its guard against losing data in a
+    crash), which made rewriting the files of the twin about ten times slower; and a build may rewrite all of
+    them."""
+    with _opened(destination) as file:
+        if isinstance(data, Path):
+            with open(data, "rb") as source:
+                shutil.copyfileobj(source, file)
+        else:
             file.write(data)
-            file.truncate()
+        file.truncate()
+
+
+def _opened(destination: Path) -> BinaryIO:
+    """The file open for writing where it is (``_write``), made with its folder when missing."""
+    try:
+        return open(destination, "r+b")
     except FileNotFoundError:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(data)
+        return open(destination, "wb")
 
 
 def _keep_twin_state(state_file: Path, state: dict[str, Generation | None], twin: Path, known: dict[str, str]) -> None:
@@ -316,7 +326,7 @@ def _sync(twin: Path, known: dict[str, str], target: dict[str, str], rendered: M
         if known.get(path) == target[path]:
             continue
         known[path] = UNKNOWN  # while it is written
-        _write(twin / path, rendered[path] if path in rendered else (live_dir / path).read_bytes())
+        _write(twin / path, rendered[path] if path in rendered else live_dir / path)
         known[path] = target[path]
         written += 1
     return written
