@@ -6,7 +6,8 @@ For each size N: N seeds from ``bench/generate.py``; the builder ingests them (w
 the render stage is timed cold (content -> output: no output, no rendered-page state, content parsed again),
 after one article's text changes (a fresh process with the previous build's cache; after one untimed edit,
 since the first build after a cold one also fills output's twin), with nothing changed, and after one more seed
-is dropped into seeds/ (ingest, then render: what a newsroom does most). Three edits are timed: a paragraph
+is dropped into seeds/ (ingest, then render: what a newsroom does most), and after the base template changes
+(every page is rendered and written again, over the files of the output's twin). Three edits are timed: a paragraph
 added that names nobody (only the article's own page shows it); a first sentence reworded that names people
 or institutions and that no tie, role or quotation cites (the page of mentions that lists the article, for
 each entity it names, shows it too); and a first sentence reworded that a tie cites (entities' own pages and
@@ -147,6 +148,18 @@ def add_seed(site: Path, number: int) -> None:
     (site / "seeds" / f"added-{number:04d}.txt").write_text(text, encoding="utf-8")
 
 
+def change_template(site: Path, number: int) -> None:
+    """Change the site's base template, as a designer would (the site gets its own copy of the theme's the first
+    time): every page is rendered again."""
+    base = site / "templates/base.html"
+    if not base.exists():
+        base.parent.mkdir(exist_ok=True)
+        shutil.copyfile(Path(__file__).resolve().parent.parent / "templates/base.html", base)
+    text = re.sub(r"(<!-- change \d+ -->)?</body>", f"<!-- change {number} --></body>", base.read_text("utf-8"),
+                  count=1)
+    base.write_text(text, encoding="utf-8")
+
+
 def make_hugo_site(site: Path, target: Path) -> None:
     """The same content as a Hugo site: articles, taxonomy terms for people and institutions, a home page."""
     shutil.rmtree(target, ignore_errors=True)
@@ -195,7 +208,7 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
     site = work / f"site-{size}"
     if not (site / "seeds").is_dir():
         generate(site, size)
-    for name in ("content", ".builder"):
+    for name in ("content", ".builder", "templates"):
         shutil.rmtree(site / name, ignore_errors=True)
     clean_output(site)
     results = {"pipeline": timed(builder(site))}
@@ -209,6 +222,9 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
     results["cited"] = repeat(runs, lambda: reword_article(cited, next(counter)), builder(site))
     results["noop"] = repeat(runs, lambda: None, builder(site))
     results["seed added"] = repeat(runs, lambda: add_seed(site, next(counter)), builder(site))
+    change_template(site, next(counter))
+    timed(builder(site))  # untimed: the site's own base.html, then each run changes it
+    results["template"] = repeat(runs, lambda: change_template(site, next(counter)), builder(site))
     hugo_site = work / f"hugo-{size}"
     make_hugo_site(site, hugo_site)
     results["hugo cold"] = repeat(runs, lambda: shutil.rmtree(hugo_site / "public", ignore_errors=True), hugo(),
@@ -220,23 +236,25 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Timing]:
 def table(all_results: dict[int, dict[str, Timing]]) -> str:
     lines = ["| articles | builder: whole pipeline (ingest + render) | render cold | "
              "one-article edit: paragraph added | one-article edit: sentence naming someone reworded | "
-             "one-article edit: sentence a tie cites reworded | no-op | one seed added | "
+             "one-article edit: sentence a tie cites reworded | no-op | one seed added | template changed | "
              "peak memory: render | peak memory: with ingest | Hugo cold | Hugo rebuild | Hugo peak | cold / Hugo | "
-             "edit / Hugo rebuild (added, named, cited) | memory / Hugo (render, with ingest) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "edit / Hugo rebuild (added, named, cited) | template changed / Hugo rebuild | "
+             "memory / Hugo (render, with ingest) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size, r in sorted(all_results.items()):
-        render_peak = max(r[k].peak_mb for k in ("cold", "edit", "reworded", "cited", "noop"))
+        render_peak = max(r[k].peak_mb for k in ("cold", "edit", "reworded", "cited", "noop", "template"))
         ingest_peak = max(r[k].peak_mb for k in ("pipeline", "seed added"))
         hugo_peak = max(r["hugo cold"].peak_mb, r["hugo edit"].peak_mb)
         lines.append(
             f"| {size:,} | {r['pipeline'].seconds:.1f} s | {r['cold'].seconds:.2f} s | {r['edit'].seconds:.2f} s | "
             f"{r['reworded'].seconds:.2f} s | {r['cited'].seconds:.2f} s | {r['noop'].seconds:.2f} s | "
-            f"{r['seed added'].seconds:.2f} s | "
+            f"{r['seed added'].seconds:.2f} s | {r['template'].seconds:.2f} s | "
             f"{render_peak:.0f} MB | "
             f"{ingest_peak:.0f} MB | {r['hugo cold'].seconds:.2f} s | {r['hugo edit'].seconds:.2f} s | "
             f"{hugo_peak:.0f} MB | {r['cold'].seconds / r['hugo cold'].seconds:.2f} | "
             f"{r['edit'].seconds / r['hugo edit'].seconds:.2f}, {r['reworded'].seconds / r['hugo edit'].seconds:.2f}, "
             f"{r['cited'].seconds / r['hugo edit'].seconds:.2f} | "
+            f"{r['template'].seconds / r['hugo edit'].seconds:.2f} | "
             f"{render_peak / hugo_peak:.2f}, "
             f"{ingest_peak / hugo_peak:.2f} |")
     return "\n".join(lines)
