@@ -150,6 +150,8 @@ class EntityPage:
     """Roles with the sentence each comes from."""
     ties: tuple[TieRef, ...] = ()
     """Typed relations to other entities, each with its sentence."""
+    moved_from_line: int | None = None
+    """Line of ``moved_from`` in the file (for messages)."""
 
     @property
     def key(self) -> str:
@@ -615,7 +617,7 @@ def _entity(path: Path, section: Section, meta: dict[str, Any], lines: dict[str,
         affiliations=tuple(meta.get("affiliations") or ()), moved_from=tuple(meta.get("moved_from") or ()),
         body=body, body_line=body_line, summary=(meta.get("summary") or "").strip(),
         reviewed=bool(meta.get("reviewed")), roles=_roles(path, meta.get("roles") or [], lines.get("roles", 2)),
-        ties=_ties(path, meta.get("ties") or [], lines.get("ties", 2)),
+        ties=_ties(path, meta.get("ties") or [], lines.get("ties", 2)), moved_from_line=lines.get("moved_from"),
     )
 
 

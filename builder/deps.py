@@ -251,9 +251,8 @@ def _page_inputs(site: Site, records: Mapping[str, Mapping[str, Any]], front_of:
 def _month_inputs(site: Site, articles: Iterable[Article], front_of: Mapping[Path, str]
                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What a month of the timeline shows: the cards of the entities its articles list or their ties join, by
-    name, and digested, its articles' front matter, the entities each lists once renames are followed
-    (``moved_from`` may turn one into another that the month shows already) and the ties they state (with the
-    sentences that state them)."""
+    name, and digested, its articles' front matter, the entities each lists once renames are followed, and the
+    ties they state (with the sentences that state them)."""
     keys: set[str] = set()
     shown = []
     for article in articles:

@@ -510,6 +510,27 @@ def _reference_problems(content: Content, entities: Mapping[str, Entity]) -> Ite
         for slug in entity.affiliations:
             if f"institutions/{slug}" not in entities:
                 yield _unknown(entity.path, f"institutions/{slug}", entities, "affiliation is")
+    yield from _move_problems(content.entities, entities)
+
+
+def _move_problems(pages: Iterable[EntityPage], entities: Mapping[str, Entity]) -> Iterable[BuilderError]:
+    """An earlier address (``moved_from``) redirects to one page, and no page has it as its own."""
+    claimed: dict[str, EntityPage] = {}
+    for page in pages:
+        for slug in page.moved_from:
+            key = f"{page.section}/{slug}"
+            if key in entities:
+                yield ContentError(page.path, page.moved_from_line,
+                                   f"moved_from lists '{slug}', but content/{key}.md exists: the redirect from that "
+                                   f"earlier address would replace its page; remove '{slug}' from moved_from, or "
+                                   f"rename content/{key}.md")
+            elif key in claimed:
+                yield ContentError(page.path, page.moved_from_line,
+                                   f"moved_from lists '{slug}', as content/{page.section}/{claimed[key].path.name} "
+                                   "does: an earlier address can redirect to one page only; remove it from one of "
+                                   "them")
+            else:
+                claimed[key] = page
 
 
 def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str) -> ContentError:

@@ -211,21 +211,6 @@ def test_a_new_article_renders_its_month_and_the_months_beside_it(months_site: P
     assert _tree(months_site / "output") == _clean_build(months_site, tmp_path)
 
 
-def test_an_entity_moved_onto_one_the_month_shows_already_renders_the_month(months_site: Path, tmp_path: Path
-                                                                           ) -> None:
-    """Marta Reis states a tie cited in March, so her card stays among March's inputs when Ana Sousa (named in
-    March already) claims her slug: only what article c lists, renames followed, changes."""
-    reis = months_site / "content/people/marta-reis.md"
-    reis.write_text(reis.read_text().replace("summary: ''", "summary: Judge.", 1).replace("ties: []", (
-        "ties:\n- {type: criticised, target: institutions/city-council, "
-        "article: judge-marta-reis-ruled-against-the-city-council, paragraph: 1, sentence: 1}"), 1))
-    build(months_site)
-    sousa = months_site / "content/people/ana-sousa.md"
-    sousa.write_text(sousa.read_text().replace("reviewed: false", "reviewed: false\nmoved_from:\n- marta-reis", 1))
-    assert "timeline/2024-03/" in build(months_site).reasons
-    assert _tree(months_site / "output") == _clean_build(months_site, tmp_path)
-
-
 def test_a_renamed_entity_renders_the_months_that_name_it(months_site: Path, tmp_path: Path) -> None:
     reis = months_site / "content/people/marta-reis.md"
     reis.write_text(reis.read_text().replace("name: Marta Reis", "name: Marta Reis Costa", 1))
