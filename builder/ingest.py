@@ -278,12 +278,17 @@ class _EntityIndex:
         """Last word of a person's full name or alias -> the slugs of the people who have it."""
         self.one_word: dict[str, str] = {}
         """Name of a person's page that is one word (a surname read alone) -> slug."""
+        self.earlier: dict[tuple[str, str], str] = {}
+        """(section, an earlier slug of a page, its ``moved_from``) -> the page's slug."""
         for path, (meta, _) in sorted(existing.items()):
             section, _, name = path.partition("/")
             if section in ("people", "institutions"):
                 aliases = meta.get("aliases")
                 names = [str(a) for a in aliases] if isinstance(aliases, list) else []
                 self.add(section, name[:-3], (str(meta.get("name", "")), *names))
+                moved = meta.get("moved_from")
+                for old in moved if isinstance(moved, list) else ():
+                    self.earlier.setdefault((section, str(old)), name[:-3])
 
     def add(self, section: str, slug: str, names: Sequence[str]) -> None:
         """Index a page's name (first) and aliases."""
@@ -298,7 +303,12 @@ class _EntityIndex:
                 self.one_word.setdefault(_key(names[0]), slug)
 
     def find(self, section: str, entity: Entity) -> str | None:
-        """The slug of the page ``entity`` belongs to, or None for a new page."""
+        """The slug of the page ``entity`` belongs to, or None for a new page. A name whose slug a page had before
+        it was renamed finds that page, as articles that list the earlier slug do."""
+        found = self._by_names(section, entity)
+        return found if found is not None else self.earlier.get((section, make_slug(entity.name)))
+
+    def _by_names(self, section: str, entity: Entity) -> str | None:
         if section == "institutions":
             return self._first_known(section, [n for n in (entity.name, *entity.aliases)
                                                if not _drops_place(entity.name, n)])

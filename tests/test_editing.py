@@ -94,6 +94,24 @@ def test_renamed_entity_keeps_its_old_url(tmp_path: Path, write: Write) -> None:
     assert "moved_from:\n- ana-sousa" in (tmp_path / "content/people/ana-maria-sousa.md").read_text()
 
 
+def test_a_name_whose_page_was_renamed_finds_the_renamed_page(tmp_path: Path, write: Write) -> None:
+    """The editor renames Ana Sousa's page and her name; a new article calls her Ana Sousa again. Its slug is the
+    page's earlier one: the article lists the renamed page, as an article listing the earlier slug does, and no
+    page comes back at the earlier address (its redirect would replace it)."""
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    renamed = tmp_path / "content/people/ana-maria-sousa.md"
+    (tmp_path / "content/people/ana-sousa.md").rename(renamed)
+    build(tmp_path)
+    renamed.write_text(renamed.read_text().replace("name: Ana Sousa", "name: Ana Maria Sousa", 1))
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    assert not (tmp_path / "content/people/ana-sousa.md").exists()
+    article = next(p for p in (tmp_path / "content/articles").iterdir() if "seed: b.txt" in p.read_text())
+    assert "people:\n- ana-maria-sousa\n" in article.read_text()
+    assert "name: Ana Maria Sousa" in renamed.read_text()
+
+
 def test_front_matter_with_comments_is_never_rewritten(tmp_path: Path, write: Write) -> None:
     write("seeds/a.txt", FIRST)
     build(tmp_path)
