@@ -15,7 +15,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
@@ -213,7 +213,34 @@ def load_content(content_dir: Path, reader: PageReader | None = None) -> Content
         except BuilderError as exc:
             problems.append(exc)
     raise_all(problems)
-    return Content(tuple(articles), tuple(entities), tuple(warnings))
+    return Content(tuple(articles), tuple(entities), tuple(warnings + moves(entities)[1]))
+
+
+def moves(pages: Iterable[EntityPage]) -> tuple[dict[str, str], list[str]]:
+    """Earlier key -> the key of the page that moved from it (``moved_from``: the earlier address redirects
+    there, and articles that still list the earlier slug list the page), and a warning for each earlier slug
+    that cannot be one: the slug of a page that exists (that page keeps its address) or one that a page before
+    it in content/ lists already (that one keeps it)."""
+    pages = list(pages)
+    keys = {page.key for page in pages}
+    moved: dict[str, str] = {}
+    warnings = []
+    for page in pages:
+        where = f"{page.path}:{page.moved_from_line or 2}"
+        for slug in page.moved_from:
+            key = f"{page.section}/{slug}"
+            if key == page.key:
+                warnings.append(f"{where}: moved_from lists the page's own slug '{slug}', ignored; remove it")
+            elif key in keys:
+                warnings.append(f"{where}: moved_from lists '{slug}', but content/{key}.md exists: it keeps its "
+                                f"address and the articles that list '{slug}', ignored; remove '{slug}' from "
+                                "moved_from")
+            elif key in moved:
+                warnings.append(f"{where}: moved_from lists '{slug}', as content/{moved[key]}.md does, which keeps "
+                                "it (an earlier address redirects to one page), ignored; remove it from one of them")
+            else:
+                moved[key] = page.key
+    return moved, warnings
 
 
 def content_pages(content_dir: Path) -> list[tuple[Path, Section]]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
@@ -105,15 +106,17 @@ class IngestPlan:
 
 def generate_pages(seeds: Iterable[Seed], existing: Mapping[str, tuple[dict[str, Any], str]],
                    ignored: set[str], extract: Callable[[Seed], Extraction] | None = None,
-                   added: Iterable[str] = ()) -> dict[str, Draft]:
+                   added: Iterable[str] = (), moved: Mapping[str, str] = MappingProxyType({})
+                   ) -> dict[str, Draft]:
     """Every page the seeds imply, keyed by path relative to content/.
 
     ``existing`` (pages on disk) gives stable slugs: an article keeps the slug of the page made from its seed,
     an entity the slug of the page that already carries its name or alias. ``ignored`` entity paths were deleted
     by an editor and are neither generated nor listed. ``added`` entity paths were written by an editor (an
     entity the extractor missed): an article that uses its name or one of its aliases, as written, lists it.
+    ``moved`` are the pages renamed since the last ingest (earlier path -> path, ``follow_renames``).
     """
-    index = _EntityIndex(existing)
+    index = _EntityIndex(existing, moved)
     article_slugs = {p[len("articles/"):-3]: m.get("seed") for p, (m, _) in existing.items()
                      if p.startswith("articles/")}
     by_seed = {seed: slug for slug, seed in article_slugs.items() if seed}
@@ -271,7 +274,7 @@ class _EntityIndex:
     person has that surname.
     """
 
-    def __init__(self, existing: Mapping[str, tuple[dict[str, Any], str]]) -> None:
+    def __init__(self, existing: Mapping[str, tuple[dict[str, Any], str]], moved: Mapping[str, str]) -> None:
         self.by_name: dict[tuple[str, str], str] = {}
         """(section, name or alias) -> slug."""
         self.surnames: dict[str, set[str]] = {}
@@ -286,9 +289,11 @@ class _EntityIndex:
                 aliases = meta.get("aliases")
                 names = [str(a) for a in aliases] if isinstance(aliases, list) else []
                 self.add(section, name[:-3], (str(meta.get("name", "")), *names))
-                moved = meta.get("moved_from")
-                for old in moved if isinstance(moved, list) else ():
+                earlier = meta.get("moved_from")
+                for old in earlier if isinstance(earlier, list) else ():
                     self.earlier.setdefault((section, str(old)), name[:-3])
+        for old, new in moved.items():
+            self.earlier.setdefault((old.split("/", 1)[0], Path(old).stem), Path(new).stem)
 
     def add(self, section: str, slug: str, names: Sequence[str]) -> None:
         """Index a page's name (first) and aliases."""
@@ -614,22 +619,30 @@ def _names_of(meta: Mapping[str, Any]) -> set[str]:
     return {str(n).casefold() for n in [meta.get("name", ""), *(aliases if isinstance(aliases, list) else [])]}
 
 
-def add_moves(drafts: dict[str, Draft], moved: Mapping[str, str], record: Mapping[str, Any]) -> None:
+def add_moves(drafts: dict[str, Draft], moved: Mapping[str, str], record: Mapping[str, Any],
+              disk: Mapping[str, Any]) -> None:
     """A renamed page's draft lists its earlier slugs in ``moved_from`` (kept from then on), so old URLs keep
-    working."""
+    working; but not a slug that a page has (on ``disk`` or drafted: its own, when it was renamed back), which
+    keeps its address."""
+    taken = {path for path in (*drafts, *disk) if not path.startswith("articles/")}
     olds: dict[str, set[str]] = {}
     for old, new in moved.items():
         olds.setdefault(new, set()).add(Path(old).stem)
     for path, draft in drafts.items():
+        section = path.split("/", 1)[0]
         earlier = record.get(path, {}).get("meta", {}).get("moved_from") or []
-        slugs = olds.get(path, set()) | set(earlier)
+        slugs = {slug for slug in olds.get(path, set()) | set(earlier) if f"{section}/{slug}.md" not in taken}
         if slugs:
             draft.meta["moved_from"] = sorted(slugs)
 
 
 def ignored_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:
-    """Entity pages ingest made that an editor deleted: never made again."""
-    return {p for p in record if p not in disk and not p.startswith("articles/")}
+    """Entity pages ingest made that an editor deleted, and the earlier addresses of those (``moved_from``):
+    never made again."""
+    deleted = {p for p in record if p not in disk and not p.startswith("articles/")}
+    earlier = {f"{p.split('/', 1)[0]}/{old}.md" for p in deleted
+               for old in record[p].get("meta", {}).get("moved_from") or () if isinstance(old, str)}
+    return deleted | {p for p in earlier if p not in disk}
 
 
 def added_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:

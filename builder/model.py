@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from builder import markdown
 from builder.config import SiteConfig
-from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef
+from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef, moves
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.names import find_names, leftmost_longest
 from builder.sentences import split_sentences
@@ -403,8 +403,9 @@ def _sides(entities: Mapping[str, Entity], ties: Iterable[Tie]) -> tuple[tuple[s
 
 
 def _moved(pages: Iterable[EntityPage]) -> dict[str, str]:
-    """Old key -> new key for every ``moved_from`` slug."""
-    return {f"{p.section}/{old}": p.key for p in pages for old in p.moved_from}
+    """Old key -> new key for every ``moved_from`` slug that can redirect (``content.moves``; load_content warns
+    about the others)."""
+    return moves(pages)[0]
 
 
 def follow_moves(article: ArticlePage, moved: Mapping[str, str]) -> ArticlePage:
@@ -510,27 +511,6 @@ def _reference_problems(content: Content, entities: Mapping[str, Entity]) -> Ite
         for slug in entity.affiliations:
             if f"institutions/{slug}" not in entities:
                 yield _unknown(entity.path, f"institutions/{slug}", entities, "affiliation is")
-    yield from _move_problems(content.entities, entities)
-
-
-def _move_problems(pages: Iterable[EntityPage], entities: Mapping[str, Entity]) -> Iterable[BuilderError]:
-    """An earlier address (``moved_from``) redirects to one page, and no page has it as its own."""
-    claimed: dict[str, EntityPage] = {}
-    for page in pages:
-        for slug in page.moved_from:
-            key = f"{page.section}/{slug}"
-            if key in entities:
-                yield ContentError(page.path, page.moved_from_line,
-                                   f"moved_from lists '{slug}', but content/{key}.md exists: the redirect from that "
-                                   f"earlier address would replace its page; remove '{slug}' from moved_from, or "
-                                   f"rename content/{key}.md")
-            elif key in claimed:
-                yield ContentError(page.path, page.moved_from_line,
-                                   f"moved_from lists '{slug}', as content/{page.section}/{claimed[key].path.name} "
-                                   "does: an earlier address can redirect to one page only; remove it from one of "
-                                   "them")
-            else:
-                claimed[key] = page
 
 
 def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str) -> ContentError:

@@ -112,6 +112,73 @@ def test_a_name_whose_page_was_renamed_finds_the_renamed_page(tmp_path: Path, wr
     assert "name: Ana Maria Sousa" in renamed.read_text()
 
 
+def test_a_page_renamed_back_keeps_its_address(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    people = tmp_path / "content/people"
+    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
+    build(tmp_path)
+    (people / "ana-maria-sousa.md").rename(people / "ana-sousa.md")
+    report = build(tmp_path)
+    assert "moved_from:\n- ana-maria-sousa\n" in (people / "ana-sousa.md").read_text()
+    assert not report.warnings[:-1]  # the reminder that base_url is missing alone
+    assert "Ana Sousa" in (tmp_path / "output/people/ana-sousa/index.html").read_text()
+
+
+def test_a_page_renamed_while_a_new_seed_names_it_by_its_earlier_slug_is_not_made_again(
+        tmp_path: Path, write: Write) -> None:
+    """The new article spells the name without its accent: it is not the page's name, but its slug is the one the
+    page had before this very build renamed it."""
+    write("seeds/a.txt", " date 2024-03-05 LISBON (Reuters) — Prime Minister José Mendes met Carlos Lopes.\n")
+    build(tmp_path)
+    people = tmp_path / "content/people"
+    (people / "jose-mendes.md").rename(people / "jose-carlos-mendes.md")
+    write("seeds/b.txt", " date 2024-04-01 PORTO (AP) — Jose Mendes opened a bridge with Carlos Lopes.\n")
+    build(tmp_path)
+    assert not (people / "jose-mendes.md").exists()
+    assert "moved_from:\n- jose-mendes\n" in (people / "jose-carlos-mendes.md").read_text()
+
+
+def test_a_renamed_page_an_editor_deleted_is_not_made_again_at_its_earlier_address(
+        tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    people = tmp_path / "content/people"
+    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
+    build(tmp_path)
+    (people / "ana-maria-sousa.md").unlink()
+    [article] = (tmp_path / "content/articles").iterdir()
+    article.write_text(article.read_text().replace("- ana-sousa\n", "").replace("- ana-maria-sousa\n", ""))
+    build(tmp_path)
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    assert sorted(p.name for p in people.iterdir()) == ["carlos-mendes.md"]
+
+
+def test_an_earlier_slug_that_is_a_page_s_own_is_warned_about_and_leaves_that_page(tmp_path: Path) -> None:
+    """Two pages list the same earlier slug, and one lists the slug of a page that exists: the build warns, at
+    the line of each, and keeps the first claim and the page's own address."""
+    people = tmp_path / "content/people"
+    people.mkdir(parents=True)
+    (people / "ana-maria.md").write_text("---\nname: Ana Maria\nmoved_from: [sousa-old]\n---\n")
+    (people / "ana-sousa.md").write_text("---\nname: Ana Sousa\nmoved_from:\n- marta-reis\n- sousa-old\n---\n")
+    (people / "marta-reis.md").write_text("---\nname: Marta Reis\n---\n")
+    (tmp_path / "content/articles").mkdir()
+    (tmp_path / "content/articles/a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-01\npeople: [marta-reis, sousa-old]\n---\n\nMarta Reis met Ana Maria.\n")
+    report = build(tmp_path)
+    assert report.warnings[:2] == (
+        f"{people}/ana-sousa.md:3: moved_from lists 'marta-reis', but content/people/marta-reis.md exists: it keeps "
+        "its address and the articles that list 'marta-reis', ignored; remove 'marta-reis' from moved_from",
+        f"{people}/ana-sousa.md:3: moved_from lists 'sousa-old', as content/people/ana-maria.md does, which keeps it "
+        "(an earlier address redirects to one page), ignored; remove it from one of them")
+    out = tmp_path / "output/people"
+    assert "<h1>Marta Reis</h1>" in (out / "marta-reis/index.html").read_text()
+    assert 'url=../ana-maria/"' in (out / "sousa-old/index.html").read_text()
+    article = next((tmp_path / "output/articles").glob("*/index.html")).read_text()
+    assert 'href="../../people/marta-reis/"' in article and 'href="../../people/ana-maria/"' in article
+
+
 def test_front_matter_with_comments_is_never_rewritten(tmp_path: Path, write: Write) -> None:
     write("seeds/a.txt", FIRST)
     build(tmp_path)
