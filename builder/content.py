@@ -229,7 +229,10 @@ def moves(pages: Iterable[EntityPage]) -> tuple[dict[str, str], list[str]]:
         where = f"{page.path}:{page.moved_from_line or 2}"
         for slug in page.moved_from:
             key = f"{page.section}/{slug}"
-            if key == page.key:
+            if not isinstance(slug, str) or not _is_slug(slug):
+                warnings.append(f"{where}: moved_from lists '{slug}', which is not the name of a page file (a slug "
+                                "such as 'ana-sousa'), ignored; remove it")
+            elif key == page.key:
                 warnings.append(f"{where}: moved_from lists the page's own slug '{slug}', ignored; remove it")
             elif key in keys:
                 warnings.append(f"{where}: moved_from lists '{slug}', but content/{key}.md exists: it keeps its "
@@ -681,10 +684,15 @@ def _is_evidence(item: dict[Any, Any]) -> bool:
 def page_slug(path: Path) -> str:
     """A page's slug is its file name; it must already be a clean slug so that its URL is safe."""
     slug = path.stem
-    if not (_CLEAN_SLUG.fullmatch(slug) and len(slug) <= 80) and slug != make_slug(slug):
+    if not _is_slug(slug):
         raise ContentError(path, None, f"file name '{path.name}' is not a valid slug; rename it to "
                                        f"'{make_slug(slug) or 'page'}.md'")
     return slug
+
+
+def _is_slug(slug: str) -> bool:
+    """Whether a page file may have this name (``.md`` left out): a slug that ``make_slug`` leaves as it is."""
+    return bool(_CLEAN_SLUG.fullmatch(slug) and len(slug) <= 80) or (bool(slug) and slug == make_slug(slug))
 
 
 _CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -291,7 +291,8 @@ class _EntityIndex:
                 self.add(section, name[:-3], (str(meta.get("name", "")), *names))
                 earlier = meta.get("moved_from")
                 for old in earlier if isinstance(earlier, list) else ():
-                    self.earlier.setdefault((section, str(old)), name[:-3])
+                    if f"{section}/{old}.md" not in existing:  # a page's own address is not an earlier one
+                        self.earlier.setdefault((section, str(old)), name[:-3])
         for old, new in moved.items():
             self.earlier.setdefault((old.split("/", 1)[0], Path(old).stem), Path(new).stem)
 
@@ -483,7 +484,10 @@ def merge_page(base: dict[str, Any], disk: tuple[dict[str, Any], str],
     conflicts: list[str] = []
     for key in _unique([*meta, *new[0]]):
         mine, old, theirs = meta.get(key, _MISSING), base_meta.get(key, _MISSING), new[0].get(key, _MISSING)
-        value, change = _merge_value(_norm(mine), _norm(old), _norm(theirs), mine, theirs)
+        if key == "moved_from":
+            value, change = _merge_slugs(mine, old, theirs)
+        else:
+            value, change = _merge_value(_norm(mine), _norm(old), _norm(theirs), mine, theirs)
         if value is not _MISSING:
             merged[key] = value
         _note(change, key, theirs, updated, conflicts)
@@ -501,6 +505,21 @@ def _merge_value(mine: Any, old: Any, theirs: Any, mine_raw: Any, theirs_raw: An
     if theirs == old:
         return mine_raw, ""
     return mine_raw, "conflict"
+
+
+def _merge_slugs(mine: Any, old: Any, theirs: Any) -> tuple[Any, str]:
+    """``moved_from`` merged as a set: what ingest lists now, less the slugs the editor removed, plus those they
+    added (a page renamed again after an editor added an earlier address keeps both); as ``_merge_value`` when
+    one of them is not a list."""
+    if not all(isinstance(v, list) or v is _MISSING for v in (mine, old, theirs)):
+        return _merge_value(_norm(mine), _norm(old), _norm(theirs), mine, theirs)
+    have, had, now = ({str(s) for s in v} if isinstance(v, list) else set() for v in (mine, old, theirs))
+    if have == had:
+        return theirs, "updated" if now != have else ""
+    merged = sorted((now - (had - have)) | (have - had))
+    if mine is not _MISSING and set(merged) == have:
+        return mine, ""
+    return merged, "updated"
 
 
 def _note(change: str, key: str, theirs: Any, updated: list[str], conflicts: list[str]) -> None:
@@ -636,13 +655,14 @@ def add_moves(drafts: dict[str, Draft], moved: Mapping[str, str], record: Mappin
             draft.meta["moved_from"] = sorted(slugs)
 
 
-def ignored_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:
-    """Entity pages ingest made that an editor deleted, and the earlier addresses of those (``moved_from``):
-    never made again."""
-    deleted = {p for p in record if p not in disk and not p.startswith("articles/")}
+def ignored_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]],
+                  files: Mapping[str, str]) -> set[str]:
+    """Entity pages ingest made that an editor deleted (not among ``files``, every content page, readable or
+    not), and the earlier addresses of those (``moved_from``): never made again."""
+    deleted = {p for p in record if p not in disk and not p.startswith("articles/") and p not in files}
     earlier = {f"{p.split('/', 1)[0]}/{old}.md" for p in deleted
                for old in record[p].get("meta", {}).get("moved_from") or () if isinstance(old, str)}
-    return deleted | {p for p in earlier if p not in disk}
+    return deleted | {p for p in earlier if p not in disk and p not in files}
 
 
 def added_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:

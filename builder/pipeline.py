@@ -131,7 +131,7 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     _read_ahead(config, reader, workers)
     disk, raw = read_pages(config.content_dir, reader)
     record, moved = follow_renames(read_record(config.root), disk)
-    drafts = _drafts(config, disk, record, moved, dry_run, workers, progress)
+    drafts = _drafts(config, disk, raw, record, moved, dry_run, workers, progress)
     add_moves(drafts, moved, record, disk)
     plan = plan_ingest(drafts, disk, raw, record)
     if not dry_run:
@@ -141,8 +141,9 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     return plan
 
 
-def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], record: Mapping[str, Any],
-            moved: Mapping[str, str], dry_run: bool, workers: int, progress: Progress | None) -> dict[str, Draft]:
+def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], files: Mapping[str, str],
+            record: Mapping[str, Any], moved: Mapping[str, str], dry_run: bool, workers: int,
+            progress: Progress | None) -> dict[str, Draft]:
     """Every page the seeds imply (``generate_pages``); the seeds and what extraction found in them are let go
     once the pages are drafted, before the plan is made."""
     from builder.cache import SeedCache  # seeds are read only when they changed: a build after an edit skips it
@@ -150,8 +151,8 @@ def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], 
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
     cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))
-    drafts = generate_pages(seeds, disk, ignored_paths(record, disk), cache.extract, added_paths(record, disk),
-                            moved)
+    drafts = generate_pages(seeds, disk, ignored_paths(record, disk, files), cache.extract,
+                            added_paths(record, disk), moved)
     if not dry_run:
         cache.save()
     return drafts

@@ -9,6 +9,7 @@ import pytest
 
 from builder import build
 from builder.cli import main
+from builder.errors import BuilderError
 from builder.ingest import merge_page
 
 Write = Callable[[str, str], Path]
@@ -177,6 +178,81 @@ def test_an_earlier_slug_that_is_a_page_s_own_is_warned_about_and_leaves_that_pa
     assert 'url=../ana-maria/"' in (out / "sousa-old/index.html").read_text()
     article = next((tmp_path / "output/articles").glob("*/index.html")).read_text()
     assert 'href="../../people/marta-reis/"' in article and 'href="../../people/ana-maria/"' in article
+
+
+def _add_earlier_slug(tmp_path: Path) -> Path:
+    """Ana Sousa's page renamed, then an editor adds an earlier address of their own to its moved_from."""
+    people = tmp_path / "content/people"
+    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
+    build(tmp_path)
+    page = people / "ana-maria-sousa.md"
+    page.write_text(page.read_text().replace("moved_from:\n- ana-sousa\n", "moved_from:\n- ana-sousa\n- sousa-ana\n"))
+    build(tmp_path)
+    return page
+
+
+def test_a_page_renamed_again_keeps_the_earlier_addresses_an_editor_added(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = _add_earlier_slug(tmp_path)
+    page.rename(page.with_name("sousa.md"))
+    build(tmp_path)
+    assert "moved_from:\n- ana-maria-sousa\n- ana-sousa\n- sousa-ana\n" in page.with_name("sousa.md").read_text()
+    for earlier in ("ana-maria-sousa", "ana-sousa", "sousa-ana"):
+        assert 'url=../sousa/"' in (tmp_path / f"output/people/{earlier}/index.html").read_text()
+
+
+def test_a_page_renamed_back_after_an_editor_added_an_earlier_address_warns_of_nothing(
+        tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = _add_earlier_slug(tmp_path)
+    page.rename(page.with_name("ana-sousa.md"))
+    report = build(tmp_path)
+    assert not report.warnings[:-1]  # the reminder that base_url is missing alone
+    assert "moved_from:\n- ana-maria-sousa\n- sousa-ana\n" in page.with_name("ana-sousa.md").read_text()
+
+
+def test_an_earlier_address_that_is_no_slug_is_warned_about_and_replaces_no_page(tmp_path: Path,
+                                                                                   write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = tmp_path / "content/people/carlos-mendes.md"
+    page.write_text(page.read_text().replace("---\n", "---\nmoved_from: ['', '../articles']\n", 1))
+    report = build(tmp_path)
+    assert report.warnings[0] == (f"{page}:2: moved_from lists '', which is not the name of a page file (a slug "
+                                  "such as 'ana-sousa'), ignored; remove it")
+    assert "../articles" in report.warnings[1]
+    assert "Moved:" not in (tmp_path / "output/people/index.html").read_text()
+    assert "Moved:" not in (tmp_path / "output/articles/index.html").read_text()
+
+
+def test_an_earlier_slug_that_a_page_has_leaves_names_to_that_page(tmp_path: Path, write: Write) -> None:
+    """Ana Sousa's page claims Marta Reis's slug (warned about, ignored): a new article naming Marta Reis, whom no
+    page calls so, lists her page, as the build does, not Ana Sousa's."""
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    people = tmp_path / "content/people"
+    (people / "marta-reis.md").write_text("---\nname: Judge M. Reis\n---\n")
+    sousa = people / "ana-sousa.md"
+    sousa.write_text(sousa.read_text().replace("reviewed: false", "reviewed: false\nmoved_from:\n- marta-reis", 1))
+    write("seeds/b.txt", " date 2024-04-01 PORTO (AP) — Marta Reis opened a court.\n")
+    build(tmp_path)
+    article = next(p for p in (tmp_path / "content/articles").iterdir() if "seed: b.txt" in p.read_text())
+    assert "people:\n- marta-reis\n" in article.read_text()
+
+
+def test_a_page_that_cannot_be_read_is_not_taken_for_deleted(tmp_path: Path, write: Write) -> None:
+    """Its articles keep listing it while the build reports its error, and a new article lists it too."""
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = tmp_path / "content/people/ana-sousa.md"
+    page.write_text(page.read_text().replace("name: Ana Sousa", "name: [Ana Sousa", 1))
+    write("seeds/b.txt", SECOND)
+    with pytest.raises(BuilderError):
+        build(tmp_path)
+    articles = [p.read_text() for p in (tmp_path / "content/articles").iterdir()]
+    assert len(articles) == 2 and all("- ana-sousa\n" in text for text in articles)
 
 
 def test_front_matter_with_comments_is_never_rewritten(tmp_path: Path, write: Write) -> None:
