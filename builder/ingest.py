@@ -517,7 +517,7 @@ def _merge_slugs(mine: Any, old: Any, theirs: Any) -> tuple[Any, str]:
     if have == had:
         return theirs, "updated" if now != have else ""
     merged = sorted((now - (had - have)) | (have - had))
-    if mine is not _MISSING and set(merged) == have:
+    if set(merged) == have:  # as the page has it (or has it not)
         return mine, ""
     return merged, "updated"
 

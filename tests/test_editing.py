@@ -213,6 +213,20 @@ def test_a_page_renamed_back_after_an_editor_added_an_earlier_address_warns_of_n
     assert "moved_from:\n- ana-maria-sousa\n- sousa-ana\n" in page.with_name("ana-sousa.md").read_text()
 
 
+def test_moved_from_an_editor_deleted_stays_deleted(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    people = tmp_path / "content/people"
+    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
+    build(tmp_path)
+    page = people / "ana-maria-sousa.md"
+    page.write_text(page.read_text().replace("moved_from:\n- ana-sousa\n", ""))
+    write("seeds/b.txt", SECOND)  # which updates the page
+    build(tmp_path)
+    assert "- Sousa\n" in page.read_text() and "moved_from" not in page.read_text()
+    assert not (tmp_path / "output/people/ana-sousa").exists()
+
+
 def test_an_earlier_address_that_is_no_slug_is_warned_about_and_replaces_no_page(tmp_path: Path,
                                                                                    write: Write) -> None:
     write("seeds/a.txt", FIRST)
