@@ -655,14 +655,13 @@ def add_moves(drafts: dict[str, Draft], moved: Mapping[str, str], record: Mappin
             draft.meta["moved_from"] = sorted(slugs)
 
 
-def ignored_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]],
-                  files: Mapping[str, str]) -> set[str]:
+def ignored_paths(record: Mapping[str, Any], files: Mapping[str, str]) -> set[str]:
     """Entity pages ingest made that an editor deleted (not among ``files``, every content page, readable or
     not), and the earlier addresses of those (``moved_from``): never made again."""
-    deleted = {p for p in record if p not in disk and not p.startswith("articles/") and p not in files}
+    deleted = {p for p in record if not p.startswith("articles/") and p not in files}
     earlier = {f"{p.split('/', 1)[0]}/{old}.md" for p in deleted
                for old in record[p].get("meta", {}).get("moved_from") or () if isinstance(old, str)}
-    return deleted | {p for p in earlier if p not in disk and p not in files}
+    return deleted | {p for p in earlier if p not in files}
 
 
 def added_paths(record: Mapping[str, Any], disk: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:

@@ -151,7 +151,7 @@ def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], 
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
     cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))
-    drafts = generate_pages(seeds, disk, ignored_paths(record, disk, files), cache.extract,
+    drafts = generate_pages(seeds, disk, ignored_paths(record, files), cache.extract,
                             added_paths(record, disk), moved)
     if not dry_run:
         cache.save()

@@ -95,15 +95,21 @@ def test_renamed_entity_keeps_its_old_url(tmp_path: Path, write: Write) -> None:
     assert "moved_from:\n- ana-sousa" in (tmp_path / "content/people/ana-maria-sousa.md").read_text()
 
 
-def test_a_name_whose_page_was_renamed_finds_the_renamed_page(tmp_path: Path, write: Write) -> None:
-    """The editor renames Ana Sousa's page and her name; a new article calls her Ana Sousa again. Its slug is the
-    page's earlier one: the article lists the renamed page, as an article listing the earlier slug does, and no
-    page comes back at the earlier address (its redirect would replace it)."""
+def _renamed(tmp_path: Path, write: Write) -> Path:
+    """Ana Sousa's page, made from the first seed, renamed to ana-maria-sousa.md by an editor; built after each."""
     write("seeds/a.txt", FIRST)
     build(tmp_path)
     renamed = tmp_path / "content/people/ana-maria-sousa.md"
     (tmp_path / "content/people/ana-sousa.md").rename(renamed)
     build(tmp_path)
+    return renamed
+
+
+def test_a_name_whose_page_was_renamed_finds_the_renamed_page(tmp_path: Path, write: Write) -> None:
+    """The editor renames Ana Sousa's page and her name; a new article calls her Ana Sousa again. Its slug is the
+    page's earlier one: the article lists the renamed page, as an article listing the earlier slug does, and no
+    page comes back at the earlier address (its redirect would replace it)."""
+    renamed = _renamed(tmp_path, write)
     renamed.write_text(renamed.read_text().replace("name: Ana Sousa", "name: Ana Maria Sousa", 1))
     write("seeds/b.txt", SECOND)
     build(tmp_path)
@@ -114,11 +120,7 @@ def test_a_name_whose_page_was_renamed_finds_the_renamed_page(tmp_path: Path, wr
 
 
 def test_a_page_renamed_back_keeps_its_address(tmp_path: Path, write: Write) -> None:
-    write("seeds/a.txt", FIRST)
-    build(tmp_path)
-    people = tmp_path / "content/people"
-    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
-    build(tmp_path)
+    people = _renamed(tmp_path, write).parent
     (people / "ana-maria-sousa.md").rename(people / "ana-sousa.md")
     report = build(tmp_path)
     assert "moved_from:\n- ana-maria-sousa\n" in (people / "ana-sousa.md").read_text()
@@ -142,12 +144,9 @@ def test_a_page_renamed_while_a_new_seed_names_it_by_its_earlier_slug_is_not_mad
 
 def test_a_renamed_page_an_editor_deleted_is_not_made_again_at_its_earlier_address(
         tmp_path: Path, write: Write) -> None:
-    write("seeds/a.txt", FIRST)
-    build(tmp_path)
-    people = tmp_path / "content/people"
-    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
-    build(tmp_path)
-    (people / "ana-maria-sousa.md").unlink()
+    renamed = _renamed(tmp_path, write)
+    people = renamed.parent
+    renamed.unlink()
     [article] = (tmp_path / "content/articles").iterdir()
     article.write_text(article.read_text().replace("- ana-sousa\n", "").replace("- ana-maria-sousa\n", ""))
     build(tmp_path)
@@ -180,21 +179,16 @@ def test_an_earlier_slug_that_is_a_page_s_own_is_warned_about_and_leaves_that_pa
     assert 'href="../../people/marta-reis/"' in article and 'href="../../people/ana-maria/"' in article
 
 
-def _add_earlier_slug(tmp_path: Path) -> Path:
+def _add_earlier_slug(tmp_path: Path, write: Write) -> Path:
     """Ana Sousa's page renamed, then an editor adds an earlier address of their own to its moved_from."""
-    people = tmp_path / "content/people"
-    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
-    build(tmp_path)
-    page = people / "ana-maria-sousa.md"
+    page = _renamed(tmp_path, write)
     page.write_text(page.read_text().replace("moved_from:\n- ana-sousa\n", "moved_from:\n- ana-sousa\n- sousa-ana\n"))
     build(tmp_path)
     return page
 
 
 def test_a_page_renamed_again_keeps_the_earlier_addresses_an_editor_added(tmp_path: Path, write: Write) -> None:
-    write("seeds/a.txt", FIRST)
-    build(tmp_path)
-    page = _add_earlier_slug(tmp_path)
+    page = _add_earlier_slug(tmp_path, write)
     page.rename(page.with_name("sousa.md"))
     build(tmp_path)
     assert "moved_from:\n- ana-maria-sousa\n- ana-sousa\n- sousa-ana\n" in page.with_name("sousa.md").read_text()
@@ -204,9 +198,7 @@ def test_a_page_renamed_again_keeps_the_earlier_addresses_an_editor_added(tmp_pa
 
 def test_a_page_renamed_back_after_an_editor_added_an_earlier_address_warns_of_nothing(
         tmp_path: Path, write: Write) -> None:
-    write("seeds/a.txt", FIRST)
-    build(tmp_path)
-    page = _add_earlier_slug(tmp_path)
+    page = _add_earlier_slug(tmp_path, write)
     page.rename(page.with_name("ana-sousa.md"))
     report = build(tmp_path)
     assert not report.warnings[:-1]  # the reminder that base_url is missing alone
@@ -214,12 +206,7 @@ def test_a_page_renamed_back_after_an_editor_added_an_earlier_address_warns_of_n
 
 
 def test_moved_from_an_editor_deleted_stays_deleted(tmp_path: Path, write: Write) -> None:
-    write("seeds/a.txt", FIRST)
-    build(tmp_path)
-    people = tmp_path / "content/people"
-    (people / "ana-sousa.md").rename(people / "ana-maria-sousa.md")
-    build(tmp_path)
-    page = people / "ana-maria-sousa.md"
+    page = _renamed(tmp_path, write)
     page.write_text(page.read_text().replace("moved_from:\n- ana-sousa\n", ""))
     write("seeds/b.txt", SECOND)  # which updates the page
     build(tmp_path)
