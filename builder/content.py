@@ -714,12 +714,24 @@ def render_page(meta: dict[str, Any], body: str) -> str:
     return f"---\n{front}---\n\n{body.rstrip()}\n" if body.strip() else f"---\n{front}---\n"
 
 
-_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>|~]")
+"""Characters that Markdown may take for inline markup."""
+
+
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_BLOCK_START = re.compile(r"\s*(?:[#>+=-]|\d+[.)])")
+"""What would make the text a heading, quotation, list item or rule: the last character is the mark."""
 
 
 def escape_markdown(text: str) -> str:
-    """Make plain text render literally as one Markdown paragraph: ``*``, ``[``, ``<``, ``#`` stay characters."""
-    escaped = text.translate(_MD_INLINE)
-    escaped = re.sub(r"&(?=#?\w+;)", r"\\&", escaped)
-    escaped = re.sub(r"^(\s*)([#>+=-])", r"\1\\\2", escaped)
-    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", escaped)
+    """Make plain text render literally as one Markdown paragraph: ``*``, ``[``, ``<``, ``#`` stay characters.
+    (Ingest escapes every paragraph of every seed: the patterns are compiled once, and tried only where they
+    may match.)"""
+    escaped = _MD_INLINE.sub(r"\\\g<0>", text)
+    if "&" in escaped:
+        escaped = _ENTITY.sub(r"\\&", escaped)
+    start = _BLOCK_START.match(escaped)
+    if start is None:
+        return escaped
+    mark = start.end() - 1
+    return f"{escaped[:mark]}\\{escaped[mark:]}"

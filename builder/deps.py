@@ -235,11 +235,11 @@ def _page_inputs(site: Site, records: Mapping[str, Mapping[str, Any]], front_of:
         inputs[urls.page_url("articles", article.page.slug)] = article_inputs(article.page)
     extra: dict[str, tuple[str, ...]] = {}
     for key, entity in site.entities.items():
+        order = order_digest(site.articles_of.get(key, ()))
         for number, chunk in enumerate(mention_pages(site, key), 1):
             url = _mention_page_url(key, number)
-            inputs[url], extra[url] = mention_page_inputs(
-                str(entity.page.path), site.articles_of.get(key, ()), [shown[slug] for slug in chunk],
-                records[key]["about"] if number == 1 else None)
+            inputs[url], extra[url] = mention_page_inputs(str(entity.page.path), order, [shown[slug] for slug in chunk],
+                                                          records[key]["about"] if number == 1 else None)
     months = timeline_months(site)
     for number, (month, articles) in enumerate(months):
         url = urls.timeline_url(month)
@@ -272,15 +272,19 @@ def _mention_page_url(key: str, number: int) -> str:
     return f"{key}/" if number == 1 else urls.mentions_url(f"{key}/", number)
 
 
-def mention_page_inputs(entity_file: str, order: Iterable[str], shown: Iterable[set[str]],
-                        about: Sequence[Any] | None
+def order_digest(order: Iterable[str]) -> str:
+    """A digest of the order of all an entity's articles (slugs), which its pages of mentions are cut from."""
+    return _combine(order)
+
+
+def mention_page_inputs(entity_file: str, order: str, shown: Iterable[set[str]], about: Sequence[Any] | None
                         ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The inputs (by name) and what else a page of mentions depends on: the entity's file, what it shows of
-    each of its articles (``shown``), the order of all the entity's articles, and on the entity's own page
-    ``about`` it (what the model draws from all its articles, and the keys of the entities and the paths of the
-    articles it refers to)."""
+    each of its articles (``shown``), the order of all the entity's articles (``order_digest``: digested once for
+    all its pages), and on the entity's own page ``about`` it (what the model draws from all its articles, and the
+    keys of the entities and the paths of the articles it refers to)."""
     names = {entity_file}.union(*shown)
-    extra: tuple[str, ...] = (_combine(order),)
+    extra: tuple[str, ...] = (order,)
     if about is not None:
         digest, related, cites = about
         names |= {card_name(k) for k in related} | {cited_view_name(path) for path in cites}

@@ -34,6 +34,7 @@ from builder.deps import (
     article_view,
     cited_part,
     mention_page_inputs,
+    order_digest,
     page_fingerprint,
     shared_digest,
     shown_inputs,
@@ -176,7 +177,7 @@ def patch_articles(config: SiteConfig, paths: list[Path], record: Mapping[str, A
     for (key, number), page in shown.items():
         order = kept[key]["articles"]
         chunk = on_mentions_page(order, number)
-        names, extra = mention_page_inputs(str(_entity_file(config, key)), order,
+        names, extra = mention_page_inputs(str(_entity_file(config, key)), order_digest(order),
                                            [shown_inputs(articles[slug][0].page) for slug in chunk],
                                            kept[key]["about"] if number == 1 else None)
         if page.url not in fingerprints or any(name not in files for name in names):
