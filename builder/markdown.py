@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -103,10 +104,61 @@ def _emit_marks(marks: list[tuple[int, int, int]], upto: int, depth: int, paragr
 _MD = _parser()
 
 
+def parse(body: str) -> list[Token]:
+    """The tokens of a body: markdown-it's, made here without the parser when every block is a plain paragraph
+    (``_plain_paragraphs``: most articles made from seeds are, and a build parses every article twice)."""
+    plain = _plain_paragraphs(body)
+    return _MD.parse(body) if plain is None else plain
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]<&\t\r\0]")
+"""Characters that may start inline markup (code, emphasis, links, HTML, entities, escapes) or that markdown-it
+reads as other than text (tabs, carriage returns, NUL)."""
+_BLOCK_START = re.compile(r"\s|[#>+*=_~|-]|\d{1,9}[.)]")
+"""What a line may start with that could make it other than a paragraph's (a heading, quotation, list item, rule,
+fence, code block, underline)."""
+
+
+def _plain_paragraphs(body: str) -> list[Token] | None:
+    """The tokens markdown-it makes of a body whose lines are all text or blank: paragraphs, each holding text
+    and line breaks. None when a line or character could mean more (``_MARKUP``, ``_BLOCK_START``, whitespace
+    other than spaces at a line's end); ``tests/test_markdown.py`` compares the two on thousands of bodies."""
+    if _MARKUP.search(body):
+        return None
+    tokens: list[Token] = []
+    lines = body.split("\n")
+    first: int | None = None
+    for number, line in enumerate([*lines, ""]):
+        if line.strip(" "):
+            if _BLOCK_START.match(line) or (line[-1].isspace() and line[-1] != " "):
+                return None
+            if first is None:
+                first = number
+        elif first is not None:
+            tokens += _paragraph(lines[first:number], first, number, len(tokens) // 3 + 1)
+            first = None
+    return tokens
+
+
+def _paragraph(lines: list[str], first: int, end: int, number: int) -> list[Token]:
+    """The tokens of a paragraph of plain lines, as markdown-it's paragraph, newline and text rules make them:
+    trailing spaces end a line (two or more: a hard break), and the paragraph is trimmed as markdown-it trims it."""
+    content = mdTrim("\n".join(lines))
+    children: list[Token] = []
+    for line in content.split("\n")[:-1]:
+        text = line.rstrip(" ")
+        children += [Token("text", "", 0, content=text),
+                     Token("hardbreak" if len(line) - len(text) >= 2 else "softbreak", "br", 0)]
+    children.append(Token("text", "", 0, content=content.rpartition("\n")[2]))
+    return [Token("paragraph_open", "p", 1, attrs={"id": f"p{number}"}, map=[first, end], block=True),
+            Token("inline", "", 0, map=[first, end], level=1, content=content, children=children, block=True),
+            Token("paragraph_close", "p", -1, block=True)]
+
+
 def analyse(body: str) -> tuple[list[Paragraph], list[tuple[int, str]]]:
     """One parse of the body: its top-level paragraphs as plain text with their anchors, and the (0-based
     line, href) of every link in it."""
-    tokens = _MD.parse(body)
+    tokens = parse(body)
     found: list[Paragraph] = []
     hrefs: list[tuple[int, str]] = []
     for index, token in enumerate(tokens):
@@ -148,7 +200,7 @@ Linker = Callable[[str], list[tuple[int, int, str]]]
 def render(body: str, linker: Linker | None = None, rewrite: Callable[[str], str] | None = None) -> str:
     """Render a body to HTML; each name the linker finds in the text becomes a link to its href, and each
     link's href goes through ``rewrite`` (content paths to page URLs)."""
-    tokens = _MD.parse(body)
+    tokens = parse(body)
     _sentence_anchors(tokens)
     if rewrite is not None:
         for token in tokens:

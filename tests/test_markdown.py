@@ -1,0 +1,68 @@
+"""Bodies of plain paragraphs are tokenised without markdown-it's parser (``markdown._plain_paragraphs``): the
+tokens must be markdown-it's, token for token, or the body must go to markdown-it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from builder import markdown
+from builder.content import escape_markdown
+from builder.markdown import _MD, _plain_paragraphs
+
+PLAIN = ["word", "Name", " ", "  ", "   ", "\n", "\n\n", "\n  \n", ".", "é", '"', "'", ":", "!", "(", ")", "$", "%",
+         "{", "}", "@", "/", "?", "1", "9.", "A-B", "a#b", "a=b", "x>y", "x|y", "x~y", "\u00a0", "\u2003", "\u2028",
+         "\x85", "\x1c", "\u200b", "\ufeff", "\u3000"]
+"""Pieces of text that paragraphs hold, and whitespace that markdown-it and Python trim differently."""
+MARKUP = ["\t", "\r", "\0", "\\", "*", "_", "`", "[", "]", "<", "&", "&amp;", "#", "-", "+", "=", ">", "~", "|",
+          "1.", "2)", "---", "===", "    code", "\x0c", "\x0b"]
+"""Pieces that may make markup, and that the plain path must leave to markdown-it where they do."""
+
+
+def _bodies(pieces: list[str], count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(count)]
+
+
+@pytest.mark.parametrize(("pieces", "seed"), [(PLAIN, 1), (PLAIN + MARKUP, 2)], ids=["plain", "with markup"])
+def test_plain_paragraphs_are_tokenised_as_markdown_it_does(pieces: list[str], seed: int) -> None:
+    bodies = _bodies(pieces, 20000, seed)
+    plain = 0
+    for body in bodies:
+        tokens = _plain_paragraphs(body)
+        if tokens is not None:
+            plain += 1
+            assert tokens == _MD.parse(body), repr(body)
+    assert plain > len(bodies) // 10  # the plain path is taken, and so checked, often
+
+
+def test_an_article_made_from_a_seed_takes_the_plain_path() -> None:
+    paragraphs = ["WASHINGTON (AP) — Senator Ana Sousa met the Treasury Department on Monday.",
+                  "\u201cWe will see,\u201d she said: 3.5% of $2 billion, or 70 million.",
+                  "1999 was the year; -5 degrees; #1 in polls; a > b; *starred* and [bracketed] text."]
+    body = "\n\n".join(escape_markdown(p) for p in paragraphs)
+    assert _plain_paragraphs("\n\n".join(escape_markdown(p) for p in paragraphs[:2])) is not None
+    assert _plain_paragraphs(body) is None  # escapes are markup: markdown-it reads them
+    assert [p.text for p in markdown.paragraphs(body)] == paragraphs
+
+
+@pytest.mark.parametrize("body", [
+    "One line.  \nA hard break, then a soft one \nand the end.   ",
+    "Trailing no-break space\u00a0 \nthen more\u00a0 ",
+    "First.\n\n\n   \nSecond paragraph, after blank lines.\n",
+    "",
+    "   \n  \n",
+])
+def test_line_breaks_and_blank_lines(body: str) -> None:
+    tokens = _plain_paragraphs(body)
+    assert tokens is not None
+    assert tokens == _MD.parse(body)
+
+
+@pytest.mark.parametrize("body", [
+    "- a list item", "# A heading", "> quoted", "1. first", "2) second", "    indented code", "Text\n===",
+    "Text\n---", "a *b*", "a `b`", "[a](b)", "a &amp; b", "a\tb", "\u00a0leading", "trailing\u00a0", "x\r\ny",
+])
+def test_anything_else_goes_to_markdown_it(body: str) -> None:
+    assert _plain_paragraphs(body) is None
