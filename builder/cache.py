@@ -7,6 +7,7 @@ whenever the builder's own code changes. Extraction loads only when a seed is an
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from builder import records
 from builder.errors import BuilderError, SeedError, raise_all
-from builder.processes import can_fork, forked_map
+from builder.processes import can_fork, forked
 from builder.seeds import Seed, list_seed_files, parse_seed, read_seed_text
 from builder.version import builder_digest
 
@@ -49,18 +50,24 @@ class SeedCache:
         raise_all(problems)
         return seeds
 
-    def analyse(self, seeds: Sequence[Seed], workers: int = 1, done: Callable[[int], None] | None = None) -> None:
+    @contextlib.contextmanager
+    def analysing(self, seeds: Sequence[Seed], workers: int = 1, done: Callable[[int], None] | None = None
+                  ) -> Iterator[None]:
         """Run extraction on the seeds that have no result yet, in ``workers`` forked processes when there are
-        several cores (see ``_extractions``); ``done`` is told how many seeds are analysed so far."""
+        several cores (see ``_extractions``): they start on entering the block, which may do other work
+        meanwhile (ingest reads the content pages), and their results are kept on leaving it; ``done`` is told
+        how many seeds are analysed so far."""
         todo = [seed for seed in seeds if "extraction" not in self._entries[str(seed.path)]]
         count = len(seeds) - len(todo)
-        for results in _extractions(todo, workers):
-            for key, extraction in results:
-                self._entries[key]["extraction"] = extraction
-                self._changed = True
-            count += len(results)
-            if done is not None:
-                done(count)
+        with _extractions(todo, workers) as extractions:
+            yield
+            for results in extractions:
+                for key, extraction in results:
+                    self._entries[key]["extraction"] = extraction
+                    self._changed = True
+                count += len(results)
+                if done is not None:
+                    done(count)
 
     def extract(self, seed: Seed) -> Extraction:
         """What extraction finds in the seed (computed once per version of the seed file)."""
@@ -108,17 +115,17 @@ _SHARE = 100
 """Seeds a process analyses at a time."""
 
 
-def _extractions(seeds: list[Seed], workers: int) -> Iterator[list[tuple[str, Any]]]:
+@contextlib.contextmanager
+def _extractions(seeds: list[Seed], workers: int) -> Iterator[Iterator[list[tuple[str, Any]]]]:
     """(seed path, extraction as data) of every seed, a share at a time in processes when there are several cores
-    (even for one seed: extraction's lexicons, 60 MB, then never load in the build's own process), else one at a
-    time here."""
-    if not seeds:
-        return
-    if not can_fork(workers):
-        yield from (_extract_share([seed]) for seed in seeds)
+    (even for one seed: extraction's lexicons, 60 MB, then never load in the build's own process), started on
+    entering the block; else one at a time here, as they are taken."""
+    if not seeds or not can_fork(workers):
+        yield (_extract_share([seed]) for seed in seeds)
         return
     shares = [seeds[start:start + _SHARE] for start in range(0, len(seeds), _SHARE)]
-    yield from forked_map(_extract_share, shares, min(workers, len(shares)), ordered=False)
+    with forked(_extract_share, shares, min(workers, len(shares)), ordered=False) as results:
+        yield results
 
 
 def _extract_share(seeds: list[Seed]) -> list[tuple[str, Any]]:

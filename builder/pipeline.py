@@ -128,12 +128,9 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     the site's cache of parsed pages, which is then brought up to date."""
     keep = reader is None
     reader = reader or page_reader(config.root)
-    _read_ahead(config, reader, workers)
-    disk, raw = read_pages(config.content_dir, reader)
-    record, moved = follow_renames(read_record(config.root), disk)
-    drafts = _drafts(config, disk, raw, record, moved, dry_run, workers, progress)
-    add_moves(drafts, moved, record, disk)
-    plan = plan_ingest(drafts, disk, raw, record)
+    drafts, found = _drafts(config, reader, dry_run, workers, progress)
+    add_moves(drafts, found.moved, found.record, found.disk)
+    plan = plan_ingest(drafts, found.disk, found.files, found.record)
     if not dry_run:
         apply_plan(plan, config.content_dir, config.root, reader.changed_since_read)
     if keep and not dry_run:
@@ -141,21 +138,38 @@ def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None 
     return plan
 
 
-def _drafts(config: SiteConfig, disk: Mapping[str, tuple[dict[str, Any], str]], files: Mapping[str, str],
-            record: Mapping[str, Any], moved: Mapping[str, str], dry_run: bool, workers: int,
-            progress: Progress | None) -> dict[str, Draft]:
-    """Every page the seeds imply (``generate_pages``); the seeds and what extraction found in them are let go
-    once the pages are drafted, before the plan is made."""
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What ingest reads of the site besides the seeds."""
+
+    disk: Mapping[str, tuple[dict[str, Any], str]]
+    """The content pages (path in content/ -> front matter, body)."""
+    files: Mapping[str, str]
+    """The text of every content file, readable as a page or not."""
+    record: Mapping[str, Any]
+    """What the last ingest wrote, renames followed."""
+    moved: Mapping[str, str]
+    """Entities' earlier slugs -> their pages now."""
+
+
+def _drafts(config: SiteConfig, reader: PageReader, dry_run: bool, workers: int, progress: Progress | None
+            ) -> tuple[dict[str, Draft], _Found]:
+    """Every page the seeds imply (``generate_pages``), and what was read of the site to draft them. Seeds that
+    changed are analysed in other processes while the content pages are read; the seeds and what extraction
+    found in them are let go once the pages are drafted, before the plan is made."""
     from builder.cache import SeedCache  # seeds are read only when they changed: a build after an edit skips it
 
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
-    cache.analyse(seeds, workers, _told(progress, "reading seeds", len(seeds)))
-    drafts = generate_pages(seeds, disk, ignored_paths(record, files), cache.extract,
-                            added_paths(record, disk), moved)
+    with cache.analysing(seeds, workers, _told(progress, "reading seeds", len(seeds))):
+        _read_ahead(config, reader, workers)
+        disk, files = read_pages(config.content_dir, reader)
+        record, moved = follow_renames(read_record(config.root), disk)
+    drafts = generate_pages(seeds, disk, ignored_paths(record, files), cache.extract, added_paths(record, disk),
+                            moved)
     if not dry_run:
         cache.save()
-    return drafts
+    return drafts, _Found(disk, files, record, moved)
 
 
 @_without_cycle_collection

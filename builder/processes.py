@@ -5,6 +5,7 @@ loads only when work is shared: a build after one edit never needs it."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -26,13 +27,22 @@ _WORK: Callable[[Any], Any] | None = None
 def forked_map(work: Callable[[T], R], items: Iterable[T], workers: int, ordered: bool = True) -> Iterator[R]:
     """``work`` of each item, done by ``workers`` processes forked from this one; in the items' order, or as
     they are done when not ``ordered``. An exception in a process is raised here."""
+    with forked(work, items, workers, ordered) as results:
+        yield from results
+
+
+@contextlib.contextmanager
+def forked(work: Callable[[T], R], items: Iterable[T], workers: int, ordered: bool = True
+           ) -> Iterator[Iterator[R]]:
+    """``forked_map`` started at once: the processes are forked and given the items on entering the block, which
+    may do other work before it takes the results; leaving the block stops the processes."""
     import multiprocessing
 
     global _WORK
     _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from (pool.imap if ordered else pool.imap_unordered)(_do, items)
+            yield (pool.imap if ordered else pool.imap_unordered)(_do, items)
     finally:
         _WORK = None
 
