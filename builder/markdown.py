@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import mdTrim
+from markdown_it.common.utils import escapeHtml, mdTrim
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -68,9 +68,7 @@ def sentence_anchor(paragraph: str, number: int) -> str:
 def _wrap_sentences(children: list[Token], paragraph: str) -> list[Token]:
     """Put each sentence of a paragraph's inline tokens in ``<span class="sentence" id="p3-s2">``. Spans open and
     close only outside links and emphasis: a sentence boundary inside one moves to where it ends."""
-    spans = split_sentences(plain_text(children))
-    marks = sorted([(end, 0, n) for n, (_, end) in enumerate(spans, 1)] +
-                   [(start, 1, n) for n, (start, _) in enumerate(spans, 1)], reverse=True)
+    marks = _sentence_marks(children)
     result: list[Token] = []
     position, depth = 0, 0
     for child in children:
@@ -97,8 +95,63 @@ def _emit_marks(marks: list[tuple[int, int, int]], upto: int, depth: int, paragr
     """Open or close the sentence spans due at or before ``upto`` (``marks`` holds them last first)."""
     while marks and marks[-1][0] <= upto and depth == 0:
         _, is_open, number = marks.pop()
-        html = f'<span class="sentence" id="{sentence_anchor(paragraph, number)}">' if is_open else "</span>"
-        result.append(Token("html_inline", "", 0, content=html))
+        result.append(Token("html_inline", "", 0, content=_span(is_open, paragraph, number)))
+
+
+def _sentence_marks(children: list[Token]) -> list[tuple[int, int, int]]:
+    """Where each sentence of a paragraph's inline tokens starts and ends, in its plain text: (offset, 1 for a
+    start or 0 for an end, sentence number), last first."""
+    spans = split_sentences(plain_text(children))
+    return sorted([(end, 0, n) for n, (_, end) in enumerate(spans, 1)] +
+                  [(start, 1, n) for n, (start, _) in enumerate(spans, 1)], reverse=True)
+
+
+def _span(is_open: int, paragraph: str, number: int) -> str:
+    """The tag that opens or closes a sentence's span."""
+    return f'<span class="sentence" id="{sentence_anchor(paragraph, number)}">' if is_open else "</span>"
+
+
+def _render_plain(tokens: list[Token], linker: Linker | None) -> str:
+    """What ``render_tokens`` makes of the tokens of plain paragraphs (``_plain_paragraphs``), written out
+    directly instead of through a token for every piece of text and markdown-it's renderer: the same HTML
+    (``tests/test_markdown.py`` compares them), in half the time (a build renders every article)."""
+    html: list[str] = []
+
+    def text(piece: str) -> None:
+        position = 0
+        for start, end, href in linker(piece) if linker is not None else ():
+            html.append(f'{escapeHtml(piece[position:start])}<a href="{escapeHtml(href)}" class="entity">'
+                        f"{escapeHtml(piece[start:end])}</a>")
+            position = end
+        html.append(escapeHtml(piece[position:]))
+
+    def emit(upto: int) -> None:
+        while marks and marks[-1][0] <= upto:
+            _, is_open, number = marks.pop()
+            html.append(_span(is_open, paragraph, number))
+
+    for index in range(0, len(tokens), 3):
+        paragraph, children = str(tokens[index].attrs["id"]), tokens[index + 1].children or []
+        marks = _sentence_marks(children)
+        html.append(f'<p id="{paragraph}">')
+        position = 0
+        for child in children:  # as _wrap_sentences cuts them
+            emit(position)
+            if child.type != "text":
+                html.append("<br />\n" if child.type == "hardbreak" else "\n")
+                position += 1
+                continue
+            end, cut_from = position + len(child.content), position
+            while marks and cut_from < marks[-1][0] < end:
+                cut = marks[-1][0]
+                text(child.content[cut_from - position:cut - position])
+                cut_from = cut
+                emit(cut)
+            text(child.content[cut_from - position:])
+            position = end
+        emit(position)
+        html.append("</p>\n")
+    return "".join(html)
 
 
 _MD = _parser()
@@ -200,7 +253,15 @@ Linker = Callable[[str], list[tuple[int, int, str]]]
 def render(body: str, linker: Linker | None = None, rewrite: Callable[[str], str] | None = None) -> str:
     """Render a body to HTML; each name the linker finds in the text becomes a link to its href, and each
     link's href goes through ``rewrite`` (content paths to page URLs)."""
-    tokens = parse(body)
+    plain = _plain_paragraphs(body)
+    if plain is not None:
+        return _render_plain(plain, linker)
+    return render_tokens(_MD.parse(body), linker, rewrite)
+
+
+def render_tokens(tokens: list[Token], linker: Linker | None, rewrite: Callable[[str], str] | None) -> str:
+    """``render`` of markdown-it's tokens of a body: sentences wrapped, links rewritten, names linked, then
+    markdown-it's renderer."""
     _sentence_anchors(tokens)
     if rewrite is not None:
         for token in tokens:

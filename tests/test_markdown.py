@@ -1,5 +1,6 @@
-"""Bodies of plain paragraphs are tokenised without markdown-it's parser (``markdown._plain_paragraphs``): the
-tokens must be markdown-it's, token for token, or the body must go to markdown-it."""
+"""Bodies of plain paragraphs are tokenised without markdown-it's parser (``markdown._plain_paragraphs``) and
+rendered without its renderer (``markdown._render_plain``): the tokens must be markdown-it's, token for token, and
+the HTML what the token pipeline makes of them, or the body must go to markdown-it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from builder import markdown
 from builder.content import escape_markdown
-from builder.markdown import _MD, _plain_paragraphs
+from builder.markdown import _MD, _plain_paragraphs, render_tokens
+from builder.names import find_names, leftmost_longest
 
 PLAIN = ["word", "Name", " ", "  ", "   ", "\n", "\n\n", "\n  \n", ".", "é", '"', "'", ":", "!", "(", ")", "$", "%",
          "{", "}", "@", "/", "?", "1", "9.", "A-B", "a#b", "a=b", "x>y", "x|y", "x~y", "\u00a0", "\u2003", "\u2028",
@@ -66,3 +68,33 @@ def test_line_breaks_and_blank_lines(body: str) -> None:
 ])
 def test_anything_else_goes_to_markdown_it(body: str) -> None:
     assert _plain_paragraphs(body) is None
+
+
+SENTENCES = ["Ana Sousa", "Sousa", "the Treasury", " ", "  ", "\n", "\n\n", "   \n", ". ", "? ", "! ", "Mr. ", "Dr. ",
+             "U.S. ", '"', "\u201c", "\u201d", "'", "said", "B", "1", "\u00e9", "\u00a0", "(A)", "... ", "Ana Sousa's"]
+"""Pieces of sentences that name someone, end sentences, break lines, and need escaping in HTML."""
+
+
+def _linker(text: str) -> list[tuple[int, int, str]]:
+    """Links the names an article would list, to an address that needs escaping."""
+    hrefs = {"Ana Sousa": "../../people/ana-sousa/?a=1&b=\"2\"", "Sousa": "../../people/ana-sousa/",
+             "Treasury": "../../institutions/treasury/"}
+    return [(start, end, hrefs[name]) for start, end, name in leftmost_longest(find_names(text, hrefs))]
+
+
+def test_plain_paragraphs_render_as_the_token_pipeline_renders_them() -> None:
+    plain = 0
+    for body in _bodies(SENTENCES, 20000, 3):
+        tokens = _plain_paragraphs(body)
+        if tokens is None:
+            continue
+        plain += 1
+        for linker in (_linker, None):
+            assert markdown.render(body, linker) == render_tokens(_MD.parse(body), linker, None), repr(body)
+    assert plain > 10000
+    html = markdown.render("Ana Sousa met the Treasury.  \nMr. Sousa said \"no\".\n\nAgain.", _linker)
+    assert html == ('<p id="p1"><span class="sentence" id="p1-s1"><a href="../../people/ana-sousa/?a=1&amp;b=&quot;'
+                    '2&quot;" class="entity">Ana Sousa</a> met the <a href="../../institutions/treasury/" '
+                    'class="entity">Treasury</a>.</span><br />\n<span class="sentence" id="p1-s2">Mr. <a '
+                    'href="../../people/ana-sousa/" class="entity">Sousa</a> said &quot;no&quot;.</span></p>\n'
+                    '<p id="p2"><span class="sentence" id="p2-s1">Again.</span></p>\n')
