@@ -52,15 +52,15 @@ class SeedCache:
 
     @contextlib.contextmanager
     def analysing(self, seeds: Sequence[Seed], workers: int = 1, done: Callable[[int], None] | None = None
-                  ) -> Iterator[None]:
+                  ) -> Iterator[bool]:
         """Run extraction on the seeds that have no result yet, in ``workers`` forked processes when there are
         several cores (see ``_extractions``): they start on entering the block, which may do other work
-        meanwhile (ingest reads the content pages), and their results are kept on leaving it; ``done`` is told
-        how many seeds are analysed so far."""
+        meanwhile (ingest reads the content pages) and is told whether they did (the cores are then busy); their
+        results are kept on leaving it. ``done`` is told how many seeds are analysed so far."""
         todo = [seed for seed in seeds if "extraction" not in self._entries[str(seed.path)]]
         count = len(seeds) - len(todo)
         with _extractions(todo, workers) as extractions:
-            yield
+            yield bool(todo) and can_fork(workers)
             for results in extractions:
                 for key, extraction in results:
                     self._entries[key]["extraction"] = extraction

@@ -161,8 +161,8 @@ def _drafts(config: SiteConfig, reader: PageReader, dry_run: bool, workers: int,
 
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
-    with cache.analysing(seeds, workers, _told(progress, "reading seeds", len(seeds))):
-        _read_ahead(config, reader, workers)
+    with cache.analysing(seeds, workers, _told(progress, "reading seeds", len(seeds))) as busy:
+        _read_ahead(config, reader, 1 if busy else workers)  # no second set of processes beside extraction's
         disk, files = read_pages(config.content_dir, reader)
         record, moved = follow_renames(read_record(config.root), disk)
     drafts = generate_pages(seeds, disk, ignored_paths(record, files), cache.extract, added_paths(record, disk),

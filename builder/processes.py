@@ -21,7 +21,7 @@ def can_fork(workers: int) -> bool:
 
 
 _WORK: Callable[[Any], Any] | None = None
-"""The work of ``forked_map``: set just before the processes are forked, read by them."""
+"""The work of the pool a process belongs to (``forked``): set in each process as it starts, never here."""
 
 
 def forked_map(work: Callable[[T], R], items: Iterable[T], workers: int, ordered: bool = True) -> Iterator[R]:
@@ -35,16 +35,18 @@ def forked_map(work: Callable[[T], R], items: Iterable[T], workers: int, ordered
 def forked(work: Callable[[T], R], items: Iterable[T], workers: int, ordered: bool = True
            ) -> Iterator[Iterator[R]]:
     """``forked_map`` started at once: the processes are forked and given the items on entering the block, which
-    may do other work before it takes the results; leaving the block stops the processes."""
+    may do other work before it takes the results; leaving the block stops the processes. Each process takes
+    ``work`` as it starts (a forked process inherits it, nothing is pickled), so a process the pool starts later
+    to replace one does the same work."""
     import multiprocessing
 
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_take, initargs=(work,)) as pool:
+        yield (pool.imap if ordered else pool.imap_unordered)(_do, items)
+
+
+def _take(work: Callable[[Any], Any]) -> None:
     global _WORK
     _WORK = work
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield (pool.imap if ordered else pool.imap_unordered)(_do, items)
-    finally:
-        _WORK = None
 
 
 def _do(item: Any) -> Any:
