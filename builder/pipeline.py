@@ -156,14 +156,16 @@ class _Found:
 def _drafts(config: SiteConfig, reader: PageReader, dry_run: bool, workers: int, progress: Progress | None
             ) -> tuple[dict[str, Draft], _Found]:
     """Every page the seeds imply (``generate_pages``), and what was read of the site to draft them. Seeds that
-    changed are analysed in other processes while the content pages are read; the seeds and what extraction
-    found in them are let go once the pages are drafted, before the plan is made."""
+    changed are analysed in other processes while the content pages are read here, in one process: no second set
+    of processes is forked beside extraction's (nor while its pool's threads run), even when it uses only one
+    core; a build that finds both new seeds and many changed pages is rare. The seeds and what extraction found
+    in them are let go once the pages are drafted, before the plan is made."""
     from builder.cache import SeedCache  # seeds are read only when they changed: a build after an edit skips it
 
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
     with cache.analysing(seeds, workers, _told(progress, "reading seeds", len(seeds))) as busy:
-        _read_ahead(config, reader, 1 if busy else workers)  # no second set of processes beside extraction's
+        _read_ahead(config, reader, 1 if busy else workers)
         disk, files = read_pages(config.content_dir, reader)
         record, moved = follow_renames(read_record(config.root), disk)
     drafts = generate_pages(seeds, disk, ignored_paths(record, files), cache.extract, added_paths(record, disk),
