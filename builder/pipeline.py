@@ -41,7 +41,6 @@ from builder.ingest import (
 )
 from builder.model import Site, analysis, build_site, with_article
 from builder.output import (
-    State,
     Store,
     Stored,
     check_output_dir,
@@ -197,9 +196,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if check.unchanged:
         return _unchanged(config, check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
-    recorded = read_state(state)
     if reader is None and not defer_search:
-        edited = _after_edits(config, out, state, recorded, check, strict, started)
+        edited = _after_edits(config, out, state, check, strict, started)
         if edited is not None:
             return edited
     reader = reader or page_reader(config.root)
@@ -220,6 +218,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     site = build_site(config, content, reader.memo)
     _go_on(stop, "building the site model")
     _tell(progress, "comparing with the last build")
+    recorded = read_state(state)
     before = live_generation(out, state, recorded).fingerprints
     files = _content_files(content)
     now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
@@ -246,14 +245,15 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
                        written.search_stale, len(later), site)
 
 
-def _after_edits(config: SiteConfig, out: Path, state: Path, recorded: State, check: Check, strict: bool,
-                 started: float) -> BuildReport | None:
+def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, strict: bool, started: float
+                 ) -> BuildReport | None:
     """The build when only articles were edited, and in ways that only their pages and their pages of mentions
-    show (``builder/edits.py``): those pages alone are rendered, from a model of what they show (``recorded``:
-    what the state file holds). None when the full build is needed."""
+    show (``builder/edits.py``): those pages alone are rendered, from a model of what they show. None when the
+    full build is needed."""
     paths = edited_articles(check, config.content_dir)
     if paths is None:
         return None
+    recorded = read_state(state)
     live = live_generation(out, state, recorded)
     if live.search_stale:
         return None
