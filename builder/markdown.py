@@ -3,7 +3,9 @@
 markdown-it-py in CommonMark mode with raw HTML off: whatever an article's text holds is shown, never run.
 Paragraph anchors are ``p1``, ``p2``... in reading order; each sentence of a paragraph is a ``<span>`` with the
 anchor ``p3-s2`` (the sentences ``sentences.split_sentences`` finds in the paragraph's plain text), so a page can link
-to the exact sentence a fact came from. Links to entity pages are added to text tokens.
+to the exact sentence a fact came from. Links to entity pages are added to text tokens. A body of plain
+paragraphs (no line or character that could be markup) is tokenised and written out here, without markdown-it's
+parser and renderer, to the same tokens and HTML: most articles are such bodies, and a build reads them all.
 """
 
 from __future__ import annotations
