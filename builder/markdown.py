@@ -4,22 +4,25 @@ markdown-it-py in CommonMark mode with raw HTML off: whatever an article's text 
 Paragraph anchors are ``p1``, ``p2``... in reading order; each sentence of a paragraph is a ``<span>`` with the
 anchor ``p3-s2`` (the sentences ``sentences.split_sentences`` finds in the paragraph's plain text), so a page can link
 to the exact sentence a fact came from. Links to entity pages are added to text tokens. A body of plain
-paragraphs (no line or character that could be markup) is tokenised and written out here, without markdown-it's
-parser and renderer, to the same tokens and HTML: most articles are such bodies, and a build reads them all.
+paragraphs (no line or character that could be markup) is read and written out here, without markdown-it's
+parser and renderer, to the same paragraphs and HTML: most articles are such bodies, a build reads them all, and
+markdown-it then never loads (20 ms of a build after an edit).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml, mdTrim
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from builder.sentences import split_sentences
+
+if TYPE_CHECKING:  # markdown-it loads only for a body that is not plain paragraphs
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,11 @@ class Paragraph:
     """0-based line of the body where it starts."""
 
 
-def _parser() -> MarkdownIt:
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """markdown-it, as the builder sets it up (made once a process, when first needed)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _is_safe_link  # type: ignore[method-assign]  # markdown-it's documented hook
     md.core.ruler.push("paragraph_anchors", _paragraph_anchors)
@@ -70,7 +77,9 @@ def sentence_anchor(paragraph: str, number: int) -> str:
 def _wrap_sentences(children: list[Token], paragraph: str) -> list[Token]:
     """Put each sentence of a paragraph's inline tokens in ``<span class="sentence" id="p3-s2">``. Spans open and
     close only outside links and emphasis: a sentence boundary inside one moves to where it ends."""
-    marks = _sentence_marks(children)
+    from markdown_it.token import Token
+
+    marks = _sentence_marks(plain_text(children))
     result: list[Token] = []
     position, depth = 0, 0
     for child in children:
@@ -95,15 +104,17 @@ def _wrap_sentences(children: list[Token], paragraph: str) -> list[Token]:
 def _emit_marks(marks: list[tuple[int, int, int]], upto: int, depth: int, paragraph: str,
                 result: list[Token]) -> None:
     """Open or close the sentence spans due at or before ``upto`` (``marks`` holds them last first)."""
+    from markdown_it.token import Token
+
     while marks and marks[-1][0] <= upto and depth == 0:
         _, is_open, number = marks.pop()
         result.append(Token("html_inline", "", 0, content=_span(is_open, paragraph, number)))
 
 
-def _sentence_marks(children: list[Token]) -> list[tuple[int, int, int]]:
-    """Where each sentence of a paragraph's inline tokens starts and ends, in its plain text: (offset, 1 for a
-    start or 0 for an end, sentence number), last first."""
-    spans = split_sentences(plain_text(children))
+def _sentence_marks(text: str) -> list[tuple[int, int, int]]:
+    """Where each sentence of a paragraph's plain text starts and ends: (offset, 1 for a start or 0 for an end,
+    sentence number), last first."""
+    spans = split_sentences(text)
     return sorted([(end, 0, n) for n, (_, end) in enumerate(spans, 1)] +
                   [(start, 1, n) for n, (start, _) in enumerate(spans, 1)], reverse=True)
 
@@ -113,57 +124,52 @@ def _span(is_open: int, paragraph: str, number: int) -> str:
     return f'<span class="sentence" id="{sentence_anchor(paragraph, number)}">' if is_open else "</span>"
 
 
-def _render_plain(tokens: list[Token], linker: Linker | None) -> str:
-    """What ``render_tokens`` makes of the tokens of plain paragraphs (``_plain_paragraphs``), written out
-    directly instead of through a token for every piece of text and markdown-it's renderer: the same HTML
-    (``tests/test_markdown.py`` compares them), in half the time (a build renders every article)."""
+def _render_plain(paragraphs: list[_PlainParagraph], linker: Linker | None) -> str:
+    """What ``render_tokens`` makes of plain paragraphs' tokens (``plain_tokens``), written out directly instead
+    of through a token for every piece of text and markdown-it's renderer: the same HTML (``tests/test_markdown.py``
+    compares them), in half the time (a build renders every article)."""
     html: list[str] = []
 
     def text(piece: str) -> None:
         position = 0
         for start, end, href in linker(piece) if linker is not None else ():
-            html.append(f'{escapeHtml(piece[position:start])}<a href="{escapeHtml(href)}" class="entity">'
-                        f"{escapeHtml(piece[start:end])}</a>")
+            html.append(f'{_escape(piece[position:start])}<a href="{_escape(href)}" class="entity">'
+                        f"{_escape(piece[start:end])}</a>")
             position = end
-        html.append(escapeHtml(piece[position:]))
+        html.append(_escape(piece[position:]))
 
     def emit(upto: int) -> None:
         while marks and marks[-1][0] <= upto:
             _, is_open, number = marks.pop()
-            html.append(_span(is_open, paragraph, number))
+            html.append(_span(is_open, anchor, number))
 
-    for index in range(0, len(tokens), 3):
-        paragraph, children = str(tokens[index].attrs["id"]), tokens[index + 1].children or []
-        marks = _sentence_marks(children)
-        html.append(f'<p id="{paragraph}">')
+    for number, paragraph in enumerate(paragraphs, 1):
+        anchor = f"p{number}"
+        marks = _sentence_marks(paragraph.text)
+        html.append(f'<p id="{anchor}">')
         position = 0
-        for child in children:  # as _wrap_sentences cuts them
+        for index, line in enumerate(paragraph.lines):  # cut as _wrap_sentences cuts its tokens
             emit(position)
-            if child.type != "text":
-                html.append("<br />\n" if child.type == "hardbreak" else "\n")
+            if index:
+                html.append("<br />\n" if paragraph.breaks[index - 1] == "hardbreak" else "\n")
                 position += 1
-                continue
-            end, cut_from = position + len(child.content), position
+                emit(position)
+            end, cut_from = position + len(line), position
             while marks and cut_from < marks[-1][0] < end:
                 cut = marks[-1][0]
-                text(child.content[cut_from - position:cut - position])
+                text(line[cut_from - position:cut - position])
                 cut_from = cut
                 emit(cut)
-            text(child.content[cut_from - position:])
+            text(line[cut_from - position:])
             position = end
         emit(position)
         html.append("</p>\n")
     return "".join(html)
 
 
-_MD = _parser()
-
-
-def parse(body: str) -> list[Token]:
-    """The tokens of a body: markdown-it's, made here without the parser when every block is a plain paragraph
-    (``_plain_paragraphs``: most articles made from seeds are, and a build parses every article twice)."""
-    plain = _plain_paragraphs(body)
-    return _MD.parse(body) if plain is None else plain
+def _escape(text: str) -> str:
+    """Text as markdown-it's renderer writes it (``escapeHtml``): ``&``, ``<``, ``>`` and ``"`` escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 _MARKUP = re.compile(r"[\\`*_\[\]<&\t\r\0]")
@@ -172,15 +178,39 @@ reads as other than text (tabs, carriage returns, NUL)."""
 _BLOCK_START = re.compile(r"\s|[#>+*=_~|-]|\d{1,9}[.)]")
 """What a line may start with that could make it other than a paragraph's (a heading, quotation, list item, rule,
 fence, code block, underline)."""
+_TRIMMED = "".join(map(chr, sorted({0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000,
+                                    0x2028, 0x2029, *range(0x2000, 0x200B)})))
+"""What markdown-it trims from the ends of a paragraph (``mdTrim``: JavaScript's ``trim``, less U+FEFF)."""
 
 
-def _plain_paragraphs(body: str) -> list[Token] | None:
-    """The tokens markdown-it makes of a body whose lines are all text or blank: paragraphs, each holding text
-    and line breaks. None when a line or character could mean more (``_MARKUP``, ``_BLOCK_START``, whitespace
-    other than spaces at a line's end); ``tests/test_markdown.py`` compares the two on thousands of bodies."""
+@dataclass(frozen=True, slots=True)
+class _PlainParagraph:
+    """A paragraph of plain lines, as markdown-it's paragraph, newline and text rules read it."""
+
+    first: int
+    """0-based line of the body where it starts."""
+    end: int
+    """The line after its last."""
+    content: str
+    """Its lines, trimmed at both ends as markdown-it trims a paragraph."""
+    lines: tuple[str, ...]
+    """The text of each line: trailing spaces end a line, and are left out."""
+    breaks: tuple[str, ...]
+    """What ends each line but the last: ``hardbreak`` after two spaces or more, else ``softbreak``."""
+
+    @property
+    def text(self) -> str:
+        """Its plain text: a line break reads as a space."""
+        return " ".join(self.lines)
+
+
+def _plain_paragraphs(body: str) -> list[_PlainParagraph] | None:
+    """The paragraphs of a body whose lines are all text or blank. None when a line or character could mean more
+    (``_MARKUP``, ``_BLOCK_START``, whitespace other than spaces at a line's end): markdown-it reads such a body;
+    ``tests/test_markdown.py`` compares the tokens of the two (``plain_tokens``) on thousands of bodies."""
     if _MARKUP.search(body):
         return None
-    tokens: list[Token] = []
+    found: list[_PlainParagraph] = []
     lines = body.split("\n")
     first: int | None = None
     for number, line in enumerate([*lines, ""]):
@@ -190,30 +220,47 @@ def _plain_paragraphs(body: str) -> list[Token] | None:
             if first is None:
                 first = number
         elif first is not None:
-            tokens += _paragraph(lines[first:number], first, number, len(tokens) // 3 + 1)
+            content = "\n".join(lines[first:number]).strip(_TRIMMED)
+            ends = content.split("\n")
+            texts = [end.rstrip(" ") for end in ends[:-1]]
+            breaks = tuple("hardbreak" if len(end) - len(text) >= 2 else "softbreak"
+                           for end, text in zip(ends[:-1], texts, strict=True))
+            found.append(_PlainParagraph(first, number, content, (*texts, ends[-1]), breaks))
             first = None
+    return found
+
+
+def plain_tokens(body: str) -> list[Token] | None:
+    """The tokens markdown-it would make of a body of plain paragraphs (``_plain_paragraphs``), else None."""
+    from markdown_it.token import Token
+
+    paragraphs = _plain_paragraphs(body)
+    if paragraphs is None:
+        return None
+    tokens: list[Token] = []
+    for number, paragraph in enumerate(paragraphs, 1):
+        children = [Token("text", "", 0, content=paragraph.lines[0])]
+        for line, kind in zip(paragraph.lines[1:], paragraph.breaks, strict=True):
+            children += [Token(kind, "br", 0), Token("text", "", 0, content=line)]
+        where = [paragraph.first, paragraph.end]
+        tokens += [Token("paragraph_open", "p", 1, attrs={"id": f"p{number}"}, map=where, block=True),
+                   Token("inline", "", 0, map=where, level=1, content=paragraph.content, children=children,
+                         block=True),
+                   Token("paragraph_close", "p", -1, block=True)]
     return tokens
-
-
-def _paragraph(lines: list[str], first: int, end: int, number: int) -> list[Token]:
-    """The tokens of a paragraph of plain lines, as markdown-it's paragraph, newline and text rules make them:
-    trailing spaces end a line (two or more: a hard break), and the paragraph is trimmed as markdown-it trims it."""
-    content = mdTrim("\n".join(lines))
-    children: list[Token] = []
-    for line in content.split("\n")[:-1]:
-        text = line.rstrip(" ")
-        children += [Token("text", "", 0, content=text),
-                     Token("hardbreak" if len(line) - len(text) >= 2 else "softbreak", "br", 0)]
-    children.append(Token("text", "", 0, content=content.rpartition("\n")[2]))
-    return [Token("paragraph_open", "p", 1, attrs={"id": f"p{number}"}, map=[first, end], block=True),
-            Token("inline", "", 0, map=[first, end], level=1, content=content, children=children, block=True),
-            Token("paragraph_close", "p", -1, block=True)]
 
 
 def analyse(body: str) -> tuple[list[Paragraph], list[tuple[int, str]]]:
     """One parse of the body: its top-level paragraphs as plain text with their anchors, and the (0-based
     line, href) of every link in it."""
-    tokens = parse(body)
+    plain = _plain_paragraphs(body)
+    if plain is not None:
+        return [Paragraph(f"p{number}", p.text, p.first) for number, p in enumerate(plain, 1)], []
+    return analyse_tokens(_markdown().parse(body))
+
+
+def analyse_tokens(tokens: list[Token]) -> tuple[list[Paragraph], list[tuple[int, str]]]:
+    """``analyse`` of markdown-it's tokens of a body."""
     found: list[Paragraph] = []
     hrefs: list[tuple[int, str]] = []
     for index, token in enumerate(tokens):
@@ -258,7 +305,7 @@ def render(body: str, linker: Linker | None = None, rewrite: Callable[[str], str
     plain = _plain_paragraphs(body)
     if plain is not None:
         return _render_plain(plain, linker)
-    return render_tokens(_MD.parse(body), linker, rewrite)
+    return render_tokens(_markdown().parse(body), linker, rewrite)
 
 
 def render_tokens(tokens: list[Token], linker: Linker | None, rewrite: Callable[[str], str] | None) -> str:
@@ -274,7 +321,8 @@ def render_tokens(tokens: list[Token], linker: Linker | None, rewrite: Callable[
         for token in tokens:
             if token.type == "inline" and token.children:
                 token.children = _link_children(token.children, linker)
-    return str(_MD.renderer.render(tokens, _MD.options, {}))
+    md = _markdown()
+    return str(md.renderer.render(tokens, md.options, {}))
 
 
 def _link_children(children: list[Token], linker: Linker) -> list[Token]:
@@ -291,6 +339,8 @@ def _link_children(children: list[Token], linker: Linker) -> list[Token]:
 
 
 def _split_text(text: str, linker: Linker) -> list[Token]:
+    from markdown_it.token import Token
+
     tokens: list[Token] = []
     position = 0
     for start, end, href in linker(text):

@@ -1,16 +1,19 @@
-"""Bodies of plain paragraphs are tokenised without markdown-it's parser (``markdown._plain_paragraphs``) and
-rendered without its renderer (``markdown._render_plain``): the tokens must be markdown-it's, token for token, and
-the HTML what the token pipeline makes of them, or the body must go to markdown-it."""
+"""Bodies of plain paragraphs are read without markdown-it's parser (``markdown._plain_paragraphs``) and rendered
+without its renderer (``markdown._render_plain``): their tokens (``plain_tokens``) must be markdown-it's, token for
+token, and the HTML what the token pipeline makes of them, or the body must go to markdown-it. markdown-it then
+loads only when a body needs it."""
 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import pytest
 
 from builder import markdown
 from builder.content import escape_markdown
-from builder.markdown import _MD, _plain_paragraphs, render_tokens
+from builder.markdown import _markdown, _plain_paragraphs, analyse_tokens, plain_tokens, render_tokens
 from builder.names import find_names, leftmost_longest
 
 PLAIN = ["word", "Name", " ", "  ", "   ", "\n", "\n\n", "\n  \n", ".", "é", '"', "'", ":", "!", "(", ")", "$", "%",
@@ -32,10 +35,10 @@ def test_plain_paragraphs_are_tokenised_as_markdown_it_does(pieces: list[str], s
     bodies = _bodies(pieces, 20000, seed)
     plain = 0
     for body in bodies:
-        tokens = _plain_paragraphs(body)
+        tokens = plain_tokens(body)
         if tokens is not None:
             plain += 1
-            assert tokens == _MD.parse(body), repr(body)
+            assert tokens == _markdown().parse(body), repr(body)
     assert plain > len(bodies) // 10  # the plain path is taken, and so checked, often
 
 
@@ -57,9 +60,9 @@ def test_an_article_made_from_a_seed_takes_the_plain_path() -> None:
     "   \n  \n",
 ])
 def test_line_breaks_and_blank_lines(body: str) -> None:
-    tokens = _plain_paragraphs(body)
+    tokens = plain_tokens(body)
     assert tokens is not None
-    assert tokens == _MD.parse(body)
+    assert tokens == _markdown().parse(body)
 
 
 @pytest.mark.parametrize("body", [
@@ -82,15 +85,15 @@ def _linker(text: str) -> list[tuple[int, int, str]]:
     return [(start, end, hrefs[name]) for start, end, name in leftmost_longest(find_names(text, hrefs))]
 
 
-def test_plain_paragraphs_render_as_the_token_pipeline_renders_them() -> None:
+def test_plain_paragraphs_render_and_read_as_the_token_pipeline_does() -> None:
     plain = 0
     for body in _bodies(SENTENCES, 20000, 3):
-        tokens = _plain_paragraphs(body)
-        if tokens is None:
+        if _plain_paragraphs(body) is None:
             continue
         plain += 1
         for linker in (_linker, None):
-            assert markdown.render(body, linker) == render_tokens(_MD.parse(body), linker, None), repr(body)
+            assert markdown.render(body, linker) == render_tokens(_markdown().parse(body), linker, None), repr(body)
+        assert markdown.analyse(body) == analyse_tokens(_markdown().parse(body)), repr(body)
     assert plain > 10000
     html = markdown.render("Ana Sousa met the Treasury.  \nMr. Sousa said \"no\".\n\nAgain.", _linker)
     assert html == ('<p id="p1"><span class="sentence" id="p1-s1"><a href="../../people/ana-sousa/?a=1&amp;b=&quot;'
@@ -98,3 +101,19 @@ def test_plain_paragraphs_render_as_the_token_pipeline_renders_them() -> None:
                     'class="entity">Treasury</a>.</span><br />\n<span class="sentence" id="p1-s2">Mr. <a '
                     'href="../../people/ana-sousa/" class="entity">Sousa</a> said &quot;no&quot;.</span></p>\n'
                     '<p id="p2"><span class="sentence" id="p2-s1">Again.</span></p>\n')
+
+
+def test_plain_text_is_escaped_and_trimmed_as_markdown_it_does() -> None:
+    from markdown_it.common.utils import MD_TRIM_CHARS, escapeHtml
+
+    assert markdown._TRIMMED == MD_TRIM_CHARS
+    text = 'a & b < c > d "e" \'f\''
+    assert markdown._escape(text) == escapeHtml(text)
+
+
+def test_markdown_it_loads_only_for_a_body_that_needs_it() -> None:
+    code = ("import sys; from builder import markdown; "
+            "markdown.render('Ana Sousa met the Treasury.\\n\\nAgain.'); markdown.analyse('Plain.'); "
+            "print('markdown_it' in sys.modules); markdown.render('*Emphasis*'); print('markdown_it' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]
