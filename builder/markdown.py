@@ -242,9 +242,9 @@ def plain_tokens(body: str) -> list[Token] | None:
         children = [Token("text", "", 0, content=paragraph.lines[0])]
         for line, kind in zip(paragraph.lines[1:], paragraph.breaks, strict=True):
             children += [Token(kind, "br", 0), Token("text", "", 0, content=line)]
-        where = [paragraph.first, paragraph.end]
-        tokens += [Token("paragraph_open", "p", 1, attrs={"id": f"p{number}"}, map=where, block=True),
-                   Token("inline", "", 0, map=where, level=1, content=paragraph.content, children=children,
+        where = (paragraph.first, paragraph.end)
+        tokens += [Token("paragraph_open", "p", 1, attrs={"id": f"p{number}"}, map=[*where], block=True),
+                   Token("inline", "", 0, map=[*where], level=1, content=paragraph.content, children=children,
                          block=True),
                    Token("paragraph_close", "p", -1, block=True)]
     return tokens
