@@ -221,11 +221,11 @@ def _plain_paragraphs(body: str) -> list[_PlainParagraph] | None:
                 first = number
         elif first is not None:
             content = "\n".join(lines[first:number]).strip(_TRIMMED)
-            ends = content.split("\n")
-            texts = [end.rstrip(" ") for end in ends[:-1]]
-            breaks = tuple("hardbreak" if len(end) - len(text) >= 2 else "softbreak"
-                           for end, text in zip(ends[:-1], texts, strict=True))
-            found.append(_PlainParagraph(first, number, content, (*texts, ends[-1]), breaks))
+            written = content.split("\n")
+            texts = [raw.rstrip(" ") for raw in written[:-1]]
+            breaks = tuple("hardbreak" if len(raw) - len(text) >= 2 else "softbreak"
+                           for raw, text in zip(written[:-1], texts, strict=True))
+            found.append(_PlainParagraph(first, number, content, (*texts, written[-1]), breaks))
             first = None
     return found
 
