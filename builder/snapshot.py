@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,16 @@ from builder.version import builder_digest
 
 Stamp = list[int] | None
 """Modification time in ns and size of a file; None when it cannot be read (a broken link)."""
+SETTLE_NS = 20_000_000
+"""How long after its last change a file's stamp is trusted. Many file systems give a file the time of the last
+tick of a coarse clock (every 1 to 10 ms on Linux before 6.13), so a file saved twice within one tick, at the same
+size, keeps its stamp: a build that stamped and read it between the two saves would take the second for the first,
+and so would every build after it. A file changed less than this long ago is stamped again once it is this old,
+before anything reads it (``_settled``)."""
+SETTLE_ROUNDS = 3
+"""Times a file that keeps changing is waited for before its last stamp is taken as it is."""
+_clock = time.time_ns
+_pause = time.sleep
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +79,42 @@ def check_inputs(config: SiteConfig, out: Path) -> Check:
 
 
 def take_snapshot(config: SiteConfig, out: Path, content_only: Snapshot | None = None) -> Snapshot:
-    """Stamp every input; with ``content_only``, take seeds and templates from it and stamp only content/."""
+    """Stamp every input; with ``content_only``, take seeds and templates from it and stamp only content/. Files
+    changed a moment ago are stamped once their stamp can be trusted (``SETTLE_NS``)."""
     content = _stamps(str(config.content_dir), deep=True)
     if content_only is not None:
+        _settled(content)
         return Snapshot(content_only.seeds, content, {**content_only.rest, "output": _inode(out)})
     seeds = _stamps(str(config.seeds_dir), deep=False)
     templates = {path: stamp for folder in template_dirs(config.templates_dir)
                  for path, stamp in _stamps(str(folder), deep=True).items()}
-    rest = {"site.yaml": _stamp(str(config.root / CONFIG_NAME)), "templates": templates,
+    config_file = str(config.root / CONFIG_NAME)
+    alone = {config_file: _stamp(config_file)}
+    _settled(content, seeds, templates, alone)
+    rest = {"site.yaml": alone[config_file], "templates": templates,
             "builder": builder_digest(), "output": _inode(out), "boot": boot_id()}
     return Snapshot(seeds, content, rest)
+
+
+def _settled(*groups: dict[str, Stamp]) -> None:
+    """Stamp again, in place, each file of ``groups`` that changed less than ``SETTLE_NS`` ago, once it is that
+    old: a save after that changes its stamp. A file that goes on changing is waited for ``SETTLE_ROUNDS`` times.
+    """
+    now = _clock()
+    recent = [(group, path) for group in groups for path, stamp in group.items() if _recent(stamp, now)]
+    for _ in range(SETTLE_ROUNDS):
+        if not recent:
+            return
+        _pause(SETTLE_NS / 1e9)
+        for group, path in recent:
+            group[path] = _stamp(path)
+        now = _clock()
+        recent = [(group, path) for group, path in recent if _recent(group[path], now)]
+
+
+def _recent(stamp: Stamp, now: int) -> bool:
+    """Whether a file with this stamp changed less than ``SETTLE_NS`` before (or after) ``now``."""
+    return stamp is not None and abs(now - stamp[0]) < SETTLE_NS
 
 
 def boot_id() -> str:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,13 @@ import pytest
 
 from builder import build
 from builder.cli import ProgressLine, main
+from builder.config import load_config
 from builder.deps import fingerprints
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.ingest import apply_plan
 from builder.output import live_generation
 from builder.pipeline import finish_search, prepare_next
+from builder.snapshot import take_snapshot
 
 SEEDS = {
     "a.txt": " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the Port Authority "
@@ -426,6 +429,63 @@ def test_an_edit_saved_while_a_build_runs_is_built_by_the_next(plain_site: Path,
     build(plain_site)
     assert "Nothing else at all." in (plain_site / "output/articles/a2/index.html").read_text()
     assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_an_edit_saved_twice_within_one_tick_of_a_coarse_file_clock_is_built(plain_site: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many file systems stamp a file with the last tick of a coarse clock, so a second save within the same tick
+    at the same size leaves its stamp as it was. Emulated here with a clock that stands still until the build
+    waits: the editor saves the article, the build stamps and reads it, and the editor saves it again (same size)
+    before the clock ticks."""
+    tick = 10_000_000
+    clock = [time.time_ns()]
+    monkeypatch.setattr("builder.snapshot._clock", lambda: clock[0])
+    monkeypatch.setattr("builder.snapshot._pause", lambda seconds: clock.__setitem__(0, clock[0] + int(seconds * 1e9)))
+    page = plain_site / "content/articles/a2.md"
+    saved_at = clock[0]
+
+    def save(old: str, new: str) -> None:  # stamped with the tick the clock is in
+        page.write_text(page.read_text().replace(old, new))
+        stamp = saved_at if clock[0] < saved_at + tick else clock[0]
+        os.utime(page, ns=(stamp, stamp))
+
+    save("title: Article a2", "title: Article a2, retitled")
+    def saved_again(*args: Any, **kwargs: Any) -> Any:  # after the build has read the page
+        save("Nothing else.", "Nothing more.")
+        return fingerprints(*args, **kwargs)
+
+    monkeypatch.setattr("builder.pipeline.fingerprints", saved_again)
+    build(plain_site)
+    monkeypatch.setattr("builder.pipeline.fingerprints", fingerprints)
+    build(plain_site)
+    assert "Nothing more." in (plain_site / "output/articles/a2/index.html").read_text()
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+@pytest.mark.parametrize("content_only", [False, True], ids=["before ingest", "after ingest wrote pages"])
+def test_a_file_saved_a_moment_ago_is_stamped_again_once_the_file_clock_has_moved_on(
+        content_only: bool, plain_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [time.time_ns()]
+    page = plain_site / "content/articles/a2.md"
+    saves = ["Nothing more."] if not content_only else []
+
+    def saved_while_waiting(seconds: float) -> None:  # the same size, in the tick the clock moves to
+        clock[0] += int(seconds * 1e9)
+        if saves:
+            page.write_text(page.read_text().replace("Nothing else.", saves.pop()))
+            os.utime(page, ns=(clock[0], clock[0]))
+
+    monkeypatch.setattr("builder.snapshot._clock", lambda: clock[0])
+    monkeypatch.setattr("builder.snapshot._pause", saved_while_waiting)
+    config = load_config(plain_site)
+    os.utime(page, ns=(clock[0], clock[0]))
+    snapshot = take_snapshot(config, plain_site / "output")
+    if content_only:  # ingest wrote the page a moment ago
+        os.utime(page, ns=(clock[0], clock[0]))
+        saves.append("Nothing more.")
+        snapshot = take_snapshot(config, plain_site / "output", content_only=snapshot)
+    assert "Nothing more." in page.read_text()
+    assert snapshot.content[str(page)] == [page.stat().st_mtime_ns, page.stat().st_size]
 
 
 def test_an_edit_saved_while_ingest_updates_the_page_is_left_and_merged_by_the_next_build(
