@@ -243,20 +243,41 @@ def _entity_context(site: Site, url: str, entity: Entity, quotes: Callable[[], M
 def _mentions_context(site: Site, entity: Entity, number: int, quotes: Callable[[], Mapping[str, list[Quote]]]
                       ) -> dict[str, Any]:
     """Page ``number`` of the articles that mention an entity (with the quotes they hold, and their dates), and
-    links to every page of them; ``quotes`` gives the entity's quotations by article."""
-    pages = mention_pages(site, entity.key)
+    links to its other pages (``pager_window``); ``quotes`` gives the entity's quotations by article."""
+    slugs = site.articles_of.get(entity.key, ())
+    count = mentions_page_of(len(slugs) - 1) if slugs else 1
+    listed = on_mentions_page(slugs, number)
     entity_url = urls.page_url(entity.page.section, entity.page.slug)
     first = (number - 1) * MENTIONS_PER_PAGE + 1
     by_article = quotes()
     return {
-        "entity": entity, "by_article": _by_article(site, entity, pages[number - 1]),
-        "quotes": [q for slug in pages[number - 1] for q in by_article.get(slug, ())],
-        "timeline": [site.article(slug) for slug in reversed(pages[number - 1])],
-        "mentions_page": {"number": number, "count": len(pages), "first": first,
-                          "last": first + len(pages[number - 1]) - 1,
-                          "total": len(site.articles_of.get(entity.key, ())),
-                          "urls": [urls.mentions_url(entity_url, n) for n in range(1, len(pages) + 1)]},
+        "entity": entity, "by_article": _by_article(site, entity, listed),
+        "quotes": [q for slug in listed for q in by_article.get(slug, ())],
+        "timeline": [site.article(slug) for slug in reversed(listed)],
+        "mentions_page": {"number": number, "count": count, "first": first, "last": first + len(listed) - 1,
+                          "total": len(slugs), "window": pager_window(number, count, PAGER_AROUND),
+                          "urls": [urls.mentions_url(entity_url, n) for n in range(1, count + 1)]},
     }
+
+
+PAGER_AROUND = 2
+"""Pages on either side of the current one that a pager links to by number (besides the first and the last)."""
+
+
+def pager_window(number: int, count: int, around: int) -> list[int | None]:
+    """The page numbers a pager on page ``number`` of ``count`` links to, in order: the first, the last and those
+    within ``around`` of ``number``; None stands for the numbers left out between two of them (a single number
+    left out is shown instead). An entity named in thousands of articles has a hundred pages, and a pager that
+    linked every one would be a hundred links to tab through on each."""
+    wanted = sorted({1, count, *range(max(1, number - around), min(count, number + around) + 1)})
+    window: list[int | None] = []
+    for previous, current in itertools.pairwise([0, *wanted]):
+        if current - previous == 2:
+            window.append(previous + 1)
+        elif current - previous > 2:
+            window.append(None)
+        window.append(current)
+    return window
 
 
 TIMELINE_PER_PAGE = 200

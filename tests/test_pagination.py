@@ -1,17 +1,22 @@
 """An entity named in many articles: its page lists the newest ones under "Mentioned in" (with their quotes
-and dates) and numbered pages (``people/x/mentions/2/``) list the rest, each linked from every other; a tie
+and dates) and numbered pages (``people/x/mentions/2/``) list the rest, linked by a pager (the first, the last
+and those around the current one); a tie
 stated again and again is listed once; an edit re-renders only the page of mentions that shows it, and the
 result equals a clean build."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builder import build
+from builder.render import pager_window
 
 from .test_incremental import _clean_build, _tree
 
@@ -166,3 +171,32 @@ def test_an_article_removed_renumbers_the_pages(site: Path, tmp_path: Path) -> N
     assert 'rel="next"' not in (out / "mentions/2/index.html").read_text()
     shutil.rmtree(tmp_path / "clean", ignore_errors=True)
     assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+@given(st.integers(1, 400), st.integers(0, 400), st.integers(0, 4))
+def test_a_pager_links_the_first_and_last_pages_and_those_around_the_current_one(count: int, at: int,
+                                                                                  around: int) -> None:
+    number = at % count + 1
+    window = pager_window(number, count, around)
+    shown = [n for n in window if n is not None]
+    assert shown[0] == 1 and shown[-1] == count and number in shown
+    assert shown == sorted(set(shown))
+    assert set(range(max(1, number - around), min(count, number + around) + 1)) <= set(shown)
+    for before, gap, after in zip(window, window[1:], window[2:], strict=False):
+        if gap is None:
+            assert before is not None and after is not None and after - before > 2
+    assert all(b - a == 1 for a, b in itertools.pairwise(window) if a is not None and b is not None)
+    assert len(window) <= 2 * around + 5
+
+
+def test_a_long_run_of_pages_is_linked_by_the_first_the_last_and_the_neighbours(
+        site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("builder.render.MENTIONS_PER_PAGE", 1)
+    monkeypatch.setattr("builder.render.PAGER_AROUND", 0)
+    build(site, tmp_path / "out")
+    second = (tmp_path / "out/people/rita-dias/mentions/2/index.html").read_text()
+    pager = second.split('<nav class="pager"')[1].split("</nav>")[0]
+    assert re.findall(r'<li>(?:<a href="([^"]+)"[^>]*>(\d)</a>)</li>', pager) == [
+        ("../../", "1"), ("./", "2"), ("../5/", "5")]
+    assert '<li aria-hidden="true">…</li>' in pager
+    assert '<a href="../../" rel="prev">Newer</a>' in pager and '<a href="../3/" rel="next">Older</a>' in pager
