@@ -1,8 +1,7 @@
 """An entity named in many articles: its page lists the newest ones under "Mentioned in" (with their quotes
 and dates) and numbered pages (``people/x/mentions/2/``) list the rest, linked by a pager (the first, the last
-and those around the current one); a tie
-stated again and again is listed once; an edit re-renders only the page of mentions that shows it, and the
-result equals a clean build."""
+and those around the current one); a tie stated again and again is listed once; an edit re-renders only the
+page of mentions that shows it, and the result equals a clean build."""
 
 from __future__ import annotations
 
