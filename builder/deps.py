@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import urls
-from builder.config import template_dirs
+from builder.config import SiteConfig, template_dirs
 from builder.content import ArticlePage, RoleRef, TieRef
 from builder.model import Article, Citation, Mention, Site
 from builder.render import mention_pages, template_pages, timeline_months
@@ -85,8 +85,7 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
     """Fingerprint every template page; ``digest_of`` maps content files to digests of their text, ``front_of``
     to digests of their front matter."""
     everything = _catalogue(site, front_of)
-    common = {"the builder": builder_digest(), "templates": theme_digest(site.config.templates_dir),
-              "site.yaml": _combine([repr(site.config)])}
+    common = common_inputs(site.config)
     shared = shared_digest(common)
     cited = cited_paragraphs(site)
     entities = {key: entity_record(site, key) for key in site.entities}
@@ -112,6 +111,12 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
                        for k, e in site.entities.items()}}
     return Fingerprints(pages, {u: inputs.get(u) for u in pages}, common, dict(sorted(digests.items())), edits,
                         entities)
+
+
+def common_inputs(config: SiteConfig) -> dict[str, str]:
+    """What every page is made from (``Fingerprints.common``): the builder, the theme and the settings."""
+    return {"the builder": builder_digest(), "templates": theme_digest(config.templates_dir),
+            "site.yaml": _combine([repr(config)])}
 
 
 def page_fingerprint(shared: str, kind: str, inputs: Iterable[str], extra: Iterable[str] = ()) -> str:

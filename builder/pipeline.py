@@ -22,7 +22,7 @@ from builder.content import (
     page_slug,
     read_article,
 )
-from builder.deps import explain, fingerprints
+from builder.deps import Fingerprints, common_inputs, explain, fingerprints
 from builder.edits import edited_articles, entity_records_file, patch_articles, save_entity_records
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.feeds import base_url_warning
@@ -221,21 +221,36 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     recorded = read_state(state)
     before = live_generation(out, state, recorded).fingerprints
     files = _content_files(content)
-    now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
-    reader.save()
-    old = before.get("pages", {})
-    stale = {url for url, fp in now.pages.items() if old.get(url) != fp}
-    later = {url for url in stale if now.inputs[url] is None and url in old} if defer_indexes else set()
-    stale -= later
     kinds = template_pages(site)
     counter = Counter(kinds.values())
-    rendered = _rendering(site, stale, workers, stop, kinds, counter, _told(progress, "rendering pages", len(stale)))
+    found: list[Fingerprints] = []
+    record: dict[str, Any] = {}  # what the output is made from, for the next build: complete before it is written
+
+    def compare() -> None:
+        now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
+        reader.save()
+        kept = save_entity_records(entity_records_file(state), now.entities)
+        record.update({"pages": dict(now.pages), "common": now.common, "files": now.files,
+                       "edits": {**now.edits, "entities": kept}})
+        found.append(now)
+
+    later: set[str] = set()
+    meanwhile: Callable[[], None] | None = None
+    if before.get("common") != common_inputs(config) and not defer_indexes:
+        stale, meanwhile = set(kinds), compare  # every page renders again: they are fingerprinted meanwhile
+    else:
+        compare()
+        old = before.get("pages", {})
+        stale = {url for url, fp in found[0].pages.items() if old.get(url) != fp}
+        later = {url for url in stale if found[0].inputs[url] is None and url in old} if defer_indexes else set()
+        stale -= later
+        record["pages"].update({url: old[url] for url in later})
+    rendered = _rendering(site, stale, workers, stop, kinds, counter, _told(progress, "rendering pages", len(stale)),
+                          meanwhile)
     reused = [output_path(url) for url in kinds if url not in stale]
-    kept = save_entity_records(entity_records_file(state), now.entities)
-    record = {"pages": {**now.pages, **{url: old[url] for url in later}}, "common": now.common, "files": now.files,
-              "edits": {**now.edits, "entities": kept}}
     written = write_site(rendered, reused, record, out, state, search=config.search, defer_search=defer_search,
                          pending=[output_path(url) for url in stale], recorded=recorded)
+    now = found[0]
     reasons = explain(sorted(stale), now, before)
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
@@ -337,16 +352,18 @@ def _go_on(stop: Callable[[], bool] | None, stage: str) -> None:
 
 
 def _rendering(site: Site, stale: set[str], workers: int, stop: Callable[[], bool] | None, kinds: Mapping[str, str],
-               counter: Counter[str], rendered: Callable[[int], None] | None) -> Callable[[Store], Iterator[Stored]]:
+               counter: Counter[str], rendered: Callable[[int], None] | None,
+               meanwhile: Callable[[], object] | None = None) -> Callable[[Store], Iterator[Stored]]:
     """What renders the ``stale`` template pages and the other files and stores each into the output's twin (in the
     render processes, when there are several), counting the files that are not template pages (assets...) and
-    telling ``rendered`` how many template pages are done."""
+    telling ``rendered`` how many template pages are done; ``meanwhile`` is done while the processes render."""
     def produce(store: Store) -> Iterator[Stored]:
         def each(page: RenderedPage) -> tuple[str, str, Stored]:
             return page.url, page.kind, store(page.path, page.data)
 
         done = 0
-        for url, kind, stored in render_pages(site, each, only=stale.__contains__, workers=workers, stop=stop):
+        for url, kind, stored in render_pages(site, each, only=stale.__contains__, workers=workers, stop=stop,
+                                               meanwhile=meanwhile):
             if url not in kinds:
                 counter[kind] += 1
             elif rendered is not None:

@@ -24,7 +24,7 @@ from builder import feeds, graph, markdown, urls
 from builder.config import template_dirs
 from builder.errors import Interrupted, TemplateError
 from builder.model import Article, Citation, Entity, Mention, NameIndex, Quote, Site
-from builder.processes import can_fork, forked_map
+from builder.processes import can_fork, forked
 from builder.sentences import split_sentences
 
 T = TypeVar("T")
@@ -82,7 +82,8 @@ def emphasise(sentence: str, words: str) -> Markup:
 
 
 def render_pages(site: Site, each: Callable[[RenderedPage], T], only: Callable[[str], bool] | None = None,
-                 workers: int = 1, stop: Callable[[], bool] | None = None) -> Iterator[T]:
+                 workers: int = 1, stop: Callable[[], bool] | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
     """``each`` of every page of the site, the theme's assets, the feed, robots.txt and (with base_url) the
     sitemap, one at a time as they are made (so a big site need not be held in memory).
 
@@ -90,14 +91,17 @@ def render_pages(site: Site, each: Callable[[RenderedPage], T], only: Callable[[
     the other files are cheap and always made. With ``workers`` > 1, many pages are rendered in that many
     processes (forked, so they share the site model without copying it), which apply ``each`` themselves (so
     it may write the page, and return only what the caller needs to know). Rendering in this process, it raises
-    ``Interrupted`` between two pages once ``stop`` returns True.
+    ``Interrupted`` between two pages once ``stop`` returns True. ``meanwhile`` is done here while the processes
+    render, before the first page is taken (rendering here, before the first page is made).
     """
     assets = asset_files(site.config.templates_dir)
     specs = list(_page_specs(site))
     chosen = [spec for spec in specs if only is None or only(spec[0])]
     if _worth_forking(len(chosen), workers):
-        yield from _render_in_processes(site, chosen, assets, workers, each)
+        yield from _render_in_processes(site, chosen, assets, workers, each, meanwhile)
     else:
+        if meanwhile is not None:
+            meanwhile()
         yield from map(each, _render_specs(site, chosen, assets, stop))
     yield from (each(RenderedPage(urls.asset_url(name), "asset", data)) for name, data in assets.items())
     yield from map(each, _machine_files(site, [url for url, kind, *_ in specs if kind != "404"]))
@@ -129,13 +133,17 @@ def _render_specs(site: Site, specs: list[tuple[str, str, str, Context]], assets
 
 
 def _render_in_processes(site: Site, specs: list[tuple[str, str, str, Context]], assets: dict[str, bytes],
-                         workers: int, each: Callable[[RenderedPage], T]) -> Iterator[T]:
+                         workers: int, each: Callable[[RenderedPage], T], meanwhile: Callable[[], object] | None
+                         ) -> Iterator[T]:
     def chunk(indices: range) -> list[T]:
         return [each(page) for page in _render_specs(site, [specs[i] for i in indices], assets)]
 
     chunks = [range(start, min(start + _PER_PROCESS, len(specs))) for start in range(0, len(specs), _PER_PROCESS)]
-    for done in forked_map(chunk, chunks, workers):
-        yield from done
+    with forked(chunk, chunks, workers) as results:
+        if meanwhile is not None:
+            meanwhile()
+        for done in results:
+            yield from done
 
 
 def render_chosen(site: Site, articles: Iterable[Article], mentions: Iterable[tuple[str, int]]
