@@ -543,7 +543,8 @@ def parse_page(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int], s
         node = _compose(path, loader)
         if not isinstance(node, yaml.MappingNode):
             raise ContentError(path, 2, "front matter must be a mapping of fields (key: value)")
-        _refuse_aliases(path, node)
+        if "*" in raw:  # no alias without one
+            _refuse_aliases(path, node)
         lines = {str(k.value): int(k.start_mark.line) + 1 for k, _ in node.value}  # raw starts after '---'
         meta = loader.construct_document(node)
     finally:
