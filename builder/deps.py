@@ -78,13 +78,14 @@ class Fingerprints:
 
 CATALOGUE = ("articles_of", "appears_with", "members", "quotes", "moved", "roles", "ties", "events", "cited_quotes",
              "shared", "summary_from", "summaries", "sides")
-"""The fields of the site model that pages made from all content may show, besides the pages' front matter."""
+"""The fields of the site model that pages made from all content may show, besides the pages' front matter. Each
+must be made from nothing but front matter, the paragraphs that quotations, roles and ties cite, and the entities'
+summaries and where they are drawn from: that is what ``_catalogue`` digests."""
 
 
 def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Path, str]) -> Fingerprints:
     """Fingerprint every template page; ``digest_of`` maps content files to digests of their text, ``front_of``
     to digests of their front matter."""
-    everything = _catalogue(site, front_of)
     common = common_inputs(site.config)
     shared = shared_digest(common)
     cited = cited_paragraphs(site)
@@ -97,6 +98,7 @@ def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Pa
                                                      front_of[article.page.path], cited.get(article.page.slug, ()))
         if path in role_cited:
             views[cited_view_name(path)] = cited_part(view)
+    everything = _catalogue(site, front_of, views)
     digests = {str(p): d for p, d in digest_of.items()} | {card_name(k): _card(site, k) for k in site.entities} | \
         views
     inputs, extra = _page_inputs(site, entities, front_of)
@@ -213,19 +215,20 @@ def explain(urls: Iterable[str], now: Fingerprints, before: Mapping[str, Any]) -
     return reasons
 
 
-def _catalogue(site: Site, front_of: Mapping[Path, str]) -> str:
-    """A digest of what pages made from all content show (see the module's docstring). Digested piece by piece:
-    the text of a whole field of the model is tens of megabytes at 10,000 articles."""
+def _catalogue(site: Site, front_of: Mapping[Path, str], views: Mapping[str, str]) -> str:
+    """A digest of what pages made from all content show (see the module's docstring). Each ``CATALOGUE`` field is
+    made from the content files' front matter, the paragraphs of the articles that quotations, roles and ties cite
+    (in each article's view, ``views``: ``cited_part``), and the entities' summaries and the articles they are
+    drawn from, so these are digested rather than the fields, whose text is tens of megabytes at 10,000 articles
+    (``tests/test_incremental.py`` checks that the fields depend on no other text)."""
     digest = hashlib.sha1()
     for path in sorted(front_of, key=str):
         digest.update(f"{path}\0{front_of[path]}\0".encode())
     for article in site.articles:
-        digest.update(f"{article.page.slug}\0{article.page.title}\0{article.page.summary}\0".encode())
-    for name in CATALOGUE:
-        field = getattr(site, name)
-        for item in field.items() if isinstance(field, Mapping) else field:
-            digest.update(repr(item).encode())
-        digest.update(f"\0{name}\0".encode())
+        view = cited_part(views[view_name(str(article.page.path))])
+        digest.update(f"{article.page.slug}\0{article.page.title}\0{article.page.summary}\0{view}\0".encode())
+    for key, summary in sorted(site.summaries.items()):
+        digest.update(f"{key}\0{summary}\0{site.summary_from.get(key, '')}\0".encode())
     return digest.hexdigest()
 
 

@@ -20,11 +20,11 @@ import pytest
 from builder import build
 from builder.cli import ProgressLine, main
 from builder.config import load_config
-from builder.deps import fingerprints
+from builder.deps import CATALOGUE, cited_paragraphs, fingerprints
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.ingest import apply_plan
 from builder.output import live_generation
-from builder.pipeline import finish_search, prepare_next
+from builder.pipeline import finish_search, load_site, prepare_next
 from builder.snapshot import take_snapshot
 
 SEEDS = {
@@ -241,6 +241,28 @@ def test_an_edit_that_no_index_shows_leaves_the_indexes_alone(site: Path, tmp_pa
     assert f"articles/{page.stem}/" in report.reasons
     assert not {"", "articles/", "people/", "timeline/", "connections/"} & set(report.reasons)
     assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_what_pages_made_from_all_content_show_depends_on_no_paragraph_that_nothing_cites(site: Path) -> None:
+    """``deps._catalogue`` digests front matter, the paragraphs that quotations, roles and ties cite, and the
+    entities' summaries, instead of the ``CATALOGUE`` fields: every other paragraph rewritten leaves them as they
+    were."""
+    before = load_site(site)
+    cited = cited_paragraphs(before)
+    rewritten = 0
+    for article in before.articles:
+        kept = {*cited.get(article.page.slug, ()), *(q.paragraph for q in article.page.quotes)}
+        front, body = article.page.path.read_text().split("\n---\n", 1)
+        paragraphs = body.strip("\n").split("\n\n")
+        rewritten += len(paragraphs) - len(kept)
+        article.page.path.write_text(front + "\n---\n\n" + "\n\n".join(
+            text if number in kept else f"Paragraph {number} was rewritten." for number, text in
+            enumerate(paragraphs, 1)) + "\n")
+    after = load_site(site)
+    assert rewritten and after.mentions != before.mentions
+    for name in CATALOGUE:
+        if name not in ("summaries", "summary_from"):  # digested themselves
+            assert repr(getattr(after, name)) == repr(getattr(before, name)), name
 
 
 def test_an_edit_only_its_page_shows_renders_that_page_alone(site: Path, tmp_path: Path,
