@@ -26,6 +26,7 @@ import yaml
 from builder import records
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.processes import can_fork, forked_map
+from builder.snapshot import unsettled
 from builder.version import builder_digest
 
 T = TypeVar("T")
@@ -446,6 +447,8 @@ class PageReader:
             key = _stamp(name)
             if cached is None or cached[0] != key:
                 text = read_text(path)
+                if unsettled(key[0]):  # it may be saved again with this stamp: read it again next time
+                    key = (key[0], -1)
                 cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest(), {})
                 self._parsed[name] = cached
                 self._dirty.add(_shard(name))

@@ -193,6 +193,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     started = time.perf_counter()
     config, out, state = _site_and_output(site_dir, out_dir)
     check = inputs or check_inputs(config, out)
+    if inputs is None:  # read site.yaml again now that it is stamped: it may have been saved since
+        config, out, state = _site_and_output(site_dir, out_dir)
     if check.unchanged:
         return _unchanged(config, check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
@@ -228,8 +230,12 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
 
     def compare() -> None:
         now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
-        reader.save()
-        kept = save_entity_records(entity_records_file(state), now.entities)
+        try:
+            reader.save()
+            kept = save_entity_records(entity_records_file(state), now.entities)
+        except OSError as exc:  # not the output's: this may run while the output is written
+            raise BuilderError(exc.filename, None, f"cannot write the build's cache ({exc.strerror}); check "
+                                                   "permissions and free space") from exc
         record.update({"pages": dict(now.pages), "common": now.common, "files": now.files,
                        "edits": {**now.edits, "entities": kept}})
         found.append(now)

@@ -117,6 +117,12 @@ def _recent(stamp: Stamp, now: int) -> bool:
     return stamp is not None and abs(now - stamp[0]) < SETTLE_NS
 
 
+def unsettled(mtime_ns: int) -> bool:
+    """Whether a file last changed at ``mtime_ns`` (its modification time) may change again now without its
+    stamp changing (``SETTLE_NS``): what is read of it must not be kept under that stamp."""
+    return abs(_clock() - mtime_ns) < SETTLE_NS
+
+
 def boot_id() -> str:
     """Which start of the machine this is (empty where the system does not say). Files written shortly before a
     power cut may not have reached the disk, so what a build recorded of its output is not trusted after the

@@ -24,8 +24,8 @@ from builder.deps import CATALOGUE, cited_paragraphs, fingerprints
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.ingest import apply_plan
 from builder.output import live_generation
-from builder.pipeline import finish_search, load_site, prepare_next
-from builder.snapshot import take_snapshot
+from builder.pipeline import finish_search, load_site, page_reader, prepare_next
+from builder.snapshot import SETTLE_NS, check_inputs, take_snapshot
 
 SEEDS = {
     "a.txt": " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the Port Authority "
@@ -484,6 +484,89 @@ def test_an_edit_saved_twice_within_one_tick_of_a_coarse_file_clock_is_built(pla
     assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
 
 
+def _saved_in_one_tick(path: Path) -> Callable[[str, str], None]:
+    """Saves of ``path`` that a coarse file clock stamps alike: each replaces some words and leaves the
+    modification time at the tick of the first."""
+    ticks: list[int] = []
+
+    def save(old: str, new: str) -> None:
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new))
+        ticks.append(ticks[0] if ticks else time.time_ns())
+        os.utime(path, ns=(ticks[0], ticks[0]))
+
+    return save
+
+
+@pytest.mark.parametrize("next_build", ["after edits", "full", "with the preview's reader"])
+def test_a_page_saved_while_the_build_reads_it_and_again_in_the_same_tick_is_built(
+        next_build: str, plain_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first save lands after the build stamped the inputs and before it reads the page, the second (same
+    size, same tick) after it read it: the stamp the page is read with must not keep what was read."""
+    page = plain_site / "content/articles/a2.md"
+    save = _saved_in_one_tick(page)
+    (plain_site / "site.yaml").write_text("title: Plain, again\n")  # the build is a full one
+    reader = page_reader(plain_site) if next_build == "with the preview's reader" else None
+
+    def stamped_then_saved(*args: Any, **kwargs: Any) -> Any:
+        check = check_inputs(*args, **kwargs)
+        save("Rui Lopes listened again.", "Rui Lopes listened twice.")
+        return check
+
+    def read_then_saved(*args: Any, **kwargs: Any) -> Any:
+        save("Nothing else.", "Nothing more.")
+        return fingerprints(*args, **kwargs)
+
+    monkeypatch.setattr("builder.pipeline.check_inputs", stamped_then_saved)
+    monkeypatch.setattr("builder.pipeline.fingerprints", read_then_saved)
+    build(plain_site, reader=reader)
+    monkeypatch.undo()
+    assert "Nothing else." in (plain_site / "output/articles/a2/index.html").read_text()
+    time.sleep(SETTLE_NS / 1e9)
+    if next_build == "full":
+        (plain_site / "site.yaml").write_text("title: Plain, once more\n")
+    build(plain_site, reader=reader)
+    build(plain_site, reader=reader)
+    assert "Nothing more." in (plain_site / "output/articles/a2/index.html").read_text()
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_site_yaml_saved_again_in_one_tick_before_the_build_stamps_it_is_built(
+        plain_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build`` without stamps taken by the caller (the preview, the Python API) reads site.yaml, then stamps
+    the inputs: a second save in the same tick between the two is built."""
+    save = _saved_in_one_tick(plain_site / "site.yaml")
+    save("title: Plain", "title: Plan1")
+
+    def saved_then_stamped(*args: Any, **kwargs: Any) -> Any:
+        save("title: Plan1", "title: Plan2")
+        return check_inputs(*args, **kwargs)
+
+    monkeypatch.setattr("builder.pipeline.check_inputs", saved_then_stamped)
+    build(plain_site)
+    monkeypatch.undo()
+    time.sleep(SETTLE_NS / 1e9)
+    build(plain_site)
+    assert "<h1>Plan2</h1>" in (plain_site / "output/index.html").read_text()
+
+
+def test_a_cache_that_cannot_be_written_is_named_not_the_output(site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    before = _tree(site / "output")
+    (site / "site.yaml").write_text("title: Every page again\n")
+
+    def full(*args: Any) -> str:
+        raise OSError(28, "No space left on device", str(site / ".builder/cache/full"))
+
+    monkeypatch.setattr("builder.pipeline.save_entity_records", full)
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert f"{site}/.builder/cache/full: cannot write the build's cache (No space left on device)" in err
+    assert "cannot write the site" not in err
+    assert _tree(site / "output") == before
+
+
 @pytest.mark.parametrize("content_only", [False, True], ids=["before ingest", "after ingest wrote pages"])
 def test_a_file_saved_a_moment_ago_is_stamped_again_once_the_file_clock_has_moved_on(
         content_only: bool, plain_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -787,7 +870,7 @@ def test_search_can_be_turned_off(site: Path) -> None:
     (site / "site.yaml").write_text("title: Incremental\nsearch: false\n")
     build(site)
     assert not (site / "output/pagefind").exists() and not (site / "output/search").exists()
-    assert 'href="search/"' not in (site / "output/index.html").read_text()
+    assert not [page for page in (site / "output").rglob("*.html") if 'search/"' in page.read_text()]
     (site / "site.yaml").write_text("title: Incremental\n")
     build(site)
     assert (site / "output/pagefind/pagefind.js").is_file()
