@@ -7,6 +7,7 @@ Stages, in the one direction data flows (a module may import only modules above 
     records     values <-> the JSON files the builder keeps (caches, records of builds)
     processes   work shared among forked processes (one per core)
     config      site.yaml -> SiteConfig; where the site's folders and the shipped theme are
+    snapshot    stamps of every input, trusted once the file clock has moved on: skip what nothing changed
     sentences   text -> sentence spans
     names       text + known names -> where each is written as a whole word
     seeds       seeds/*.txt|md -> Seed
@@ -22,7 +23,6 @@ Stages, in the one direction data flows (a module may import only modules above 
     render      Site -> RenderedPage through Jinja templates
     deps        Site -> fingerprint of each page's inputs (what to render again)
     output      pages -> output folder with its search index, changed files only, swapped in whole
-    snapshot    stamps of every input: skip what nothing changed
     edits       edited articles that no other page shows the change of -> their pages, from a partial model
     pipeline    the whole build, one stage per line
     watch       source folders -> batches of changed paths

@@ -83,10 +83,11 @@ must be made from nothing but front matter, the paragraphs that quotations, role
 summaries and where they are drawn from: that is what ``_catalogue`` digests."""
 
 
-def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Path, str]) -> Fingerprints:
+def fingerprints(site: Site, digest_of: Mapping[Path, str], front_of: Mapping[Path, str],
+                 common: Mapping[str, str] | None = None) -> Fingerprints:
     """Fingerprint every template page; ``digest_of`` maps content files to digests of their text, ``front_of``
-    to digests of their front matter."""
-    common = common_inputs(site.config)
+    to digests of their front matter; ``common`` is ``common_inputs`` when the caller has it."""
+    common = dict(common) if common is not None else common_inputs(site.config)
     shared = shared_digest(common)
     cited = cited_paragraphs(site)
     entities = {key: entity_record(site, key) for key in site.entities}

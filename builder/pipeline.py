@@ -228,8 +228,11 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     found: list[Fingerprints] = []
     record: dict[str, Any] = {}  # what the output is made from, for the next build: complete before it is written
 
+    common = common_inputs(config)
+
     def compare() -> None:
-        now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files})
+        now = fingerprints(site, {p: reader.digest(p) for p in files}, {p: reader.front_digest(p) for p in files},
+                           common)
         try:
             reader.save()
             kept = save_entity_records(entity_records_file(state), now.entities)
@@ -242,7 +245,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
 
     later: set[str] = set()
     meanwhile: Callable[[], None] | None = None
-    if before.get("common") != common_inputs(config) and not defer_indexes:
+    if before.get("common") != common and not defer_indexes:
         stale, meanwhile = set(kinds), compare  # every page renders again: they are fingerprinted meanwhile
     else:
         compare()

@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from builder import records
 from builder.config import CONFIG_NAME, SiteConfig, template_dirs
@@ -28,7 +28,9 @@ SETTLE_NS = 20_000_000
 tick of a coarse clock (every 1 to 10 ms on Linux before 6.13), so a file saved twice within one tick, at the same
 size, keeps its stamp: a build that stamped and read it between the two saves would take the second for the first,
 and so would every build after it. A file changed less than this long ago is stamped again once it is this old,
-before anything reads it (``_settled``)."""
+before anything reads it (``_settled``); so is a content page read that soon after a save (``PageReader``).
+File systems with coarser clocks (FAT's 2 s) and network file systems whose clock is off by
+more than this are not covered."""
 SETTLE_ROUNDS = 3
 """Times a file that keeps changing is waited for before its last stamp is taken as it is."""
 _clock = time.time_ns
@@ -105,7 +107,7 @@ def _settled(*groups: dict[str, Stamp]) -> None:
     for _ in range(SETTLE_ROUNDS):
         if not recent:
             return
-        _pause(SETTLE_NS / 1e9)
+        settle(max(cast(list[int], group[path])[0] for group, path in recent))
         for group, path in recent:
             group[path] = _stamp(path)
         now = _clock()
@@ -119,8 +121,14 @@ def _recent(stamp: Stamp, now: int) -> bool:
 
 def unsettled(mtime_ns: int) -> bool:
     """Whether a file last changed at ``mtime_ns`` (its modification time) may change again now without its
-    stamp changing (``SETTLE_NS``): what is read of it must not be kept under that stamp."""
+    stamp changing (``SETTLE_NS``)."""
     return abs(_clock() - mtime_ns) < SETTLE_NS
+
+
+def settle(mtime_ns: int) -> None:
+    """Wait until a file last changed at ``mtime_ns`` is ``SETTLE_NS`` old (at most that long), so that a save
+    after it changes its stamp."""
+    _pause(min(SETTLE_NS, SETTLE_NS - (_clock() - mtime_ns)) / 1e9)
 
 
 def boot_id() -> str:

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.ingest import apply_plan
 from builder.output import live_generation
 from builder.pipeline import finish_search, load_site, page_reader, prepare_next
-from builder.snapshot import SETTLE_NS, check_inputs, take_snapshot
+from builder.render import render_pages
+from builder.snapshot import check_inputs, take_snapshot
 
 SEEDS = {
     "a.txt": " date 2024-03-05 LISBON (Reuters) — Prime Minister Ana Sousa met Carlos Mendes of the Port Authority "
@@ -453,100 +454,92 @@ def test_an_edit_saved_while_a_build_runs_is_built_by_the_next(plain_site: Path,
     assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
 
 
-def test_an_edit_saved_twice_within_one_tick_of_a_coarse_file_clock_is_built(plain_site: Path, tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many file systems stamp a file with the last tick of a coarse clock, so a second save within the same tick
-    at the same size leaves its stamp as it was. Emulated here with a clock that stands still until the build
-    waits: the editor saves the article, the build stamps and reads it, and the editor saves it again (same size)
-    before the clock ticks."""
-    tick = 10_000_000
+Save = Callable[[Path, str, str], None]
+
+
+@pytest.fixture
+def coarse_clock(monkeypatch: pytest.MonkeyPatch) -> Save:
+    """A file clock that ticks only when the builder waits for it (``snapshot.SETTLE_NS``), as a coarse clock
+    would between two quick saves; returns a save that replaces words in a file and stamps it with that clock."""
     clock = [time.time_ns()]
     monkeypatch.setattr("builder.snapshot._clock", lambda: clock[0])
     monkeypatch.setattr("builder.snapshot._pause", lambda seconds: clock.__setitem__(0, clock[0] + int(seconds * 1e9)))
-    page = plain_site / "content/articles/a2.md"
-    saved_at = clock[0]
 
-    def save(old: str, new: str) -> None:  # stamped with the tick the clock is in
-        page.write_text(page.read_text().replace(old, new))
-        stamp = saved_at if clock[0] < saved_at + tick else clock[0]
-        os.utime(page, ns=(stamp, stamp))
-
-    save("title: Article a2", "title: Article a2, retitled")
-    def saved_again(*args: Any, **kwargs: Any) -> Any:  # after the build has read the page
-        save("Nothing else.", "Nothing more.")
-        return fingerprints(*args, **kwargs)
-
-    monkeypatch.setattr("builder.pipeline.fingerprints", saved_again)
-    build(plain_site)
-    monkeypatch.setattr("builder.pipeline.fingerprints", fingerprints)
-    build(plain_site)
-    assert "Nothing more." in (plain_site / "output/articles/a2/index.html").read_text()
-    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
-
-
-def _saved_in_one_tick(path: Path) -> Callable[[str, str], None]:
-    """Saves of ``path`` that a coarse file clock stamps alike: each replaces some words and leaves the
-    modification time at the tick of the first."""
-    ticks: list[int] = []
-
-    def save(old: str, new: str) -> None:
+    def save(path: Path, old: str, new: str) -> None:
         text = path.read_text()
         assert old in text
         path.write_text(text.replace(old, new))
-        ticks.append(ticks[0] if ticks else time.time_ns())
-        os.utime(path, ns=(ticks[0], ticks[0]))
+        os.utime(path, ns=(clock[0], clock[0]))
 
     return save
 
 
+def test_a_template_saved_again_within_one_tick_after_the_build_read_it_is_built(
+        plain_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, coarse_clock: Save) -> None:
+    """Many file systems stamp a file with the last tick of a coarse clock, so a second save at the same size
+    within one tick leaves its stamp as it was: the build must read the template once a save would change it."""
+    _show_in_template(plain_site, "article.html", "AAAA")
+    template = plain_site / "templates/article.html"
+    coarse_clock(template, "AAAA", "BBBB")
+
+    def saved_again(*args: Any, **kwargs: Any) -> Iterator[Any]:  # once every page is rendered
+        yield from render_pages(*args, **kwargs)
+        coarse_clock(template, "BBBB", "CCCC")
+
+    monkeypatch.setattr("builder.pipeline.render_pages", saved_again)
+    build(plain_site)
+    monkeypatch.setattr("builder.pipeline.render_pages", render_pages)
+    build(plain_site)
+    assert "CCCC" in (plain_site / "output/articles/a2/index.html").read_text()
+    assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
 @pytest.mark.parametrize("next_build", ["after edits", "full", "with the preview's reader"])
 def test_a_page_saved_while_the_build_reads_it_and_again_in_the_same_tick_is_built(
-        next_build: str, plain_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        next_build: str, plain_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        coarse_clock: Save) -> None:
     """The first save lands after the build stamped the inputs and before it reads the page, the second (same
-    size, same tick) after it read it: the stamp the page is read with must not keep what was read."""
+    size, same tick) after it read it: the build must read the page once a save would change its stamp."""
     page = plain_site / "content/articles/a2.md"
-    save = _saved_in_one_tick(page)
     (plain_site / "site.yaml").write_text("title: Plain, again\n")  # the build is a full one
     reader = page_reader(plain_site) if next_build == "with the preview's reader" else None
 
     def stamped_then_saved(*args: Any, **kwargs: Any) -> Any:
         check = check_inputs(*args, **kwargs)
-        save("Rui Lopes listened again.", "Rui Lopes listened twice.")
+        coarse_clock(page, "Rui Lopes listened again.", "Rui Lopes listened twice.")
         return check
 
     def read_then_saved(*args: Any, **kwargs: Any) -> Any:
-        save("Nothing else.", "Nothing more.")
+        coarse_clock(page, "Nothing else.", "Nothing more.")
         return fingerprints(*args, **kwargs)
 
     monkeypatch.setattr("builder.pipeline.check_inputs", stamped_then_saved)
     monkeypatch.setattr("builder.pipeline.fingerprints", read_then_saved)
     build(plain_site, reader=reader)
-    monkeypatch.undo()
-    assert "Nothing else." in (plain_site / "output/articles/a2/index.html").read_text()
-    time.sleep(SETTLE_NS / 1e9)
+    monkeypatch.setattr("builder.pipeline.check_inputs", check_inputs)
+    monkeypatch.setattr("builder.pipeline.fingerprints", fingerprints)
+    assert "listened twice" in (plain_site / "output/articles/a2/index.html").read_text()
     if next_build == "full":
         (plain_site / "site.yaml").write_text("title: Plain, once more\n")
-    build(plain_site, reader=reader)
     build(plain_site, reader=reader)
     assert "Nothing more." in (plain_site / "output/articles/a2/index.html").read_text()
     assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
 
 
 def test_site_yaml_saved_again_in_one_tick_before_the_build_stamps_it_is_built(
-        plain_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``build`` without stamps taken by the caller (the preview, the Python API) reads site.yaml, then stamps
+        plain_site: Path, monkeypatch: pytest.MonkeyPatch, coarse_clock: Save) -> None:
+    """``build`` without stamps taken by its caller (the preview, the Python API) reads site.yaml, then stamps
     the inputs: a second save in the same tick between the two is built."""
-    save = _saved_in_one_tick(plain_site / "site.yaml")
-    save("title: Plain", "title: Plan1")
+    config = plain_site / "site.yaml"
+    coarse_clock(config, "title: Plain", "title: Plan1")
 
     def saved_then_stamped(*args: Any, **kwargs: Any) -> Any:
-        save("title: Plan1", "title: Plan2")
+        coarse_clock(config, "title: Plan1", "title: Plan2")
         return check_inputs(*args, **kwargs)
 
     monkeypatch.setattr("builder.pipeline.check_inputs", saved_then_stamped)
     build(plain_site)
-    monkeypatch.undo()
-    time.sleep(SETTLE_NS / 1e9)
+    monkeypatch.setattr("builder.pipeline.check_inputs", check_inputs)
     build(plain_site)
     assert "<h1>Plan2</h1>" in (plain_site / "output/index.html").read_text()
 

@@ -100,8 +100,8 @@ def test_title_is_cut_before_a_phrase() -> None:
     assert derive_title("Short lede here. More.") == "Short lede here"
 
 
-STAGES = ["version", "errors", "records", "processes", "config", "sentences", "names", "seeds", "content", "extract",
-          "cache", "ingest", "markdown", "urls", "model", "graph", "feeds", "render", "deps", "output", "snapshot",
+STAGES = ["version", "errors", "records", "processes", "config", "snapshot", "sentences", "names", "seeds", "content",
+          "extract", "cache", "ingest", "markdown", "urls", "model", "graph", "feeds", "render", "deps", "output",
           "edits", "pipeline", "watch", "serve", "cli"]
 
 
