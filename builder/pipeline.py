@@ -227,7 +227,6 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     counter = Counter(kinds.values())
     found: list[Fingerprints] = []
     record: dict[str, Any] = {}  # what the output is made from, for the next build: complete before it is written
-
     common = common_inputs(config)
 
     def compare() -> None:

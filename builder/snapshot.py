@@ -29,8 +29,8 @@ tick of a coarse clock (every 1 to 10 ms on Linux before 6.13), so a file saved 
 size, keeps its stamp: a build that stamped and read it between the two saves would take the second for the first,
 and so would every build after it. A file changed less than this long ago is stamped again once it is this old,
 before anything reads it (``_settled``); so is a content page read that soon after a save (``PageReader``).
-File systems with coarser clocks (FAT's 2 s) and network file systems whose clock is off by
-more than this are not covered."""
+File systems with coarser clocks (FAT's 2 s) and network file systems whose clock is off by more than this are
+not covered."""
 SETTLE_ROUNDS = 3
 """Times a file that keeps changing is waited for before its last stamp is taken as it is."""
 _clock = time.time_ns
