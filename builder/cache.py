@@ -20,6 +20,7 @@ from builder import records
 from builder.errors import BuilderError, SeedError, raise_all
 from builder.processes import can_fork, forked
 from builder.seeds import Seed, list_seed_files, parse_seed, read_seed_text
+from builder.snapshot import settled_stamp
 from builder.version import builder_digest
 
 if TYPE_CHECKING:
@@ -90,12 +91,13 @@ class SeedCache:
 
     def _seed(self, path: Path) -> Seed:
         stat = path.stat()
-        stamp = [stat.st_mtime_ns, stat.st_size]
+        stamp = (stat.st_mtime_ns, stat.st_size)
         key = str(path)
         self._used.add(key)
         entry = self._entries.get(key)
-        if entry is None or entry["stamp"] != stamp:
-            entry = {"stamp": stamp, "seed": to_data(parse_seed(path, read_seed_text(path)))}
+        if entry is None or entry["stamp"] != list(stamp):
+            stamp = settled_stamp(key, stamp)  # saved a moment ago: read once a save would change its stamp
+            entry = {"stamp": list(stamp), "seed": to_data(parse_seed(path, read_seed_text(path)))}
             self._entries[key] = entry
             self._changed = True
         return typing.cast(Seed, from_data(Seed, entry["seed"]))

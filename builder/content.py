@@ -26,7 +26,7 @@ import yaml
 from builder import records
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.processes import can_fork, forked_map
-from builder.snapshot import SETTLE_ROUNDS, settle, unsettled
+from builder.snapshot import settled_stamp
 from builder.version import builder_digest
 
 T = TypeVar("T")
@@ -446,11 +446,7 @@ class PageReader:
         if name not in self._checked:
             key = _stamp(name)
             if cached is None or cached[0] != key:
-                for _ in range(SETTLE_ROUNDS):  # saved a moment ago: read once a save would change its stamp
-                    if not unsettled(key[0]):
-                        break
-                    settle(key[0])
-                    key = _stamp(name)
+                key = settled_stamp(name, key)  # saved a moment ago: read once a save would change its stamp
                 text = read_text(path)
                 cached = (key, parse_page(path, text), hashlib.sha1(text.encode("utf-8")).hexdigest(), {})
                 self._parsed[name] = cached

@@ -128,7 +128,21 @@ def unsettled(mtime_ns: int) -> bool:
 def settle(mtime_ns: int) -> None:
     """Wait until a file last changed at ``mtime_ns`` is ``SETTLE_NS`` old (at most that long), so that a save
     after it changes its stamp."""
-    _pause(min(SETTLE_NS, SETTLE_NS - (_clock() - mtime_ns)) / 1e9)
+    _pause(max(0, min(SETTLE_NS, SETTLE_NS - (_clock() - mtime_ns))) / 1e9)
+
+
+def settled_stamp(path: str, stamp: tuple[int, int]) -> tuple[int, int]:
+    """The stamp (modification time, size) to read the file at ``path`` under, given the one just taken: taken
+    again after a wait while the file changed less than ``SETTLE_NS`` ago, so that a save after it is read
+    changes it; when the file goes on changing (``SETTLE_ROUNDS``), a stamp no file has, so that what is read of
+    it now is read again next time."""
+    for _ in range(SETTLE_ROUNDS):
+        if not unsettled(stamp[0]):
+            return stamp
+        settle(stamp[0])
+        stat = os.stat(path)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    return stamp if not unsettled(stamp[0]) else (stamp[0], -1)
 
 
 def boot_id() -> str:

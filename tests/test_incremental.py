@@ -17,9 +17,11 @@ from typing import Any
 import orjson
 import pytest
 
-from builder import build
+from builder import build, snapshot
+from builder.cache import SeedCache
 from builder.cli import ProgressLine, main
 from builder.config import load_config
+from builder.content import PageReader
 from builder.deps import CATALOGUE, cited_paragraphs, fingerprints
 from builder.errors import BuilderError, BuildFailed, Interrupted
 from builder.ingest import apply_plan
@@ -261,7 +263,7 @@ def test_what_pages_made_from_all_content_show_depends_on_no_paragraph_that_noth
             enumerate(paragraphs, 1)) + "\n")
     after = load_site(site)
     assert rewritten and after.mentions != before.mentions
-    for name in CATALOGUE:
+    for name in (*CATALOGUE, "stated"):  # stated: the connections page shows it, made from ties
         if name not in ("summaries", "summary_from"):  # digested themselves
             assert repr(getattr(after, name)) == repr(getattr(before, name)), name
 
@@ -524,6 +526,57 @@ def test_a_page_saved_while_the_build_reads_it_and_again_in_the_same_tick_is_bui
     build(plain_site, reader=reader)
     assert "Nothing more." in (plain_site / "output/articles/a2/index.html").read_text()
     assert _tree(plain_site / "output") == _clean_build(plain_site, tmp_path)
+
+
+def test_a_seed_saved_while_ingest_reads_it_and_again_in_the_same_tick_is_built(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, coarse_clock: Save) -> None:
+    seed = site / "seeds/c.txt"
+    load = SeedCache.load_seeds
+
+    def stamped_then_saved(*args: Any, **kwargs: Any) -> Any:  # after the stamps, before ingest reads it
+        check = check_inputs(*args, **kwargs)
+        coarse_clock(seed, "ruled against", "ruled towards")
+        return check
+
+    def read_then_saved(self: SeedCache, folder: Path) -> Any:  # same size, same tick, after ingest read it
+        seeds = load(self, folder)
+        coarse_clock(seed, "City Council", "City Cowncil")
+        return seeds
+
+    other = site / "seeds/b.txt"  # changed before the build stamps the inputs: it ingests
+    other.write_text(other.read_text().replace("opened a bridge", "opened a new bridge"))
+    monkeypatch.setattr("builder.pipeline.check_inputs", stamped_then_saved)
+    monkeypatch.setattr(SeedCache, "load_seeds", read_then_saved)
+    build(site)
+    monkeypatch.setattr("builder.pipeline.check_inputs", check_inputs)
+    monkeypatch.setattr(SeedCache, "load_seeds", load)
+    build(site)
+    assert "Cowncil" in _article(site, "c.txt").read_text()
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_a_page_that_goes_on_changing_while_it_is_read_is_read_again_next_time(
+        plain_site: Path, monkeypatch: pytest.MonkeyPatch, coarse_clock: Save) -> None:
+    page = plain_site / "content/articles/a2.md"
+    saves = iter(["Nothing new.", "Nothing odd.", "Nothing sad.", "Nothing bad."])
+    waited = snapshot._pause
+
+    def saved_while_waiting(seconds: float) -> None:  # saved again in each new tick of the clock
+        waited(seconds)
+        coarse_clock(page, re.findall(r"Nothing \w+\.", page.read_text())[0], next(saves))
+
+    coarse_clock(page, "Nothing else.", "Nothing all.")
+    monkeypatch.setattr("builder.snapshot._pause", saved_while_waiting)
+    reader = PageReader()
+    assert "Nothing sad." in reader.read(page)[2]  # saved three times while it waited, then read
+    monkeypatch.setattr("builder.snapshot._pause", waited)
+    coarse_clock(page, "Nothing sad.", "Nothing bad.")  # in the same tick, at the same size
+    reader.recheck()
+    assert "Nothing bad." in reader.read(page)[2]
+
+
+def test_a_wait_for_a_file_that_has_just_settled_does_not_fail() -> None:
+    snapshot.settle(time.time_ns() - 2 * snapshot.SETTLE_NS)
 
 
 def test_site_yaml_saved_again_in_one_tick_before_the_build_stamps_it_is_built(
