@@ -575,7 +575,7 @@ def test_a_page_that_goes_on_changing_while_it_is_read_is_read_again_next_time(
     assert "Nothing bad." in reader.read(page)[2]
 
 
-def test_a_wait_for_a_file_that_has_just_settled_does_not_fail() -> None:
+def test_a_wait_for_a_file_that_has_already_settled_does_not_fail() -> None:
     snapshot.settle(time.time_ns() - 2 * snapshot.SETTLE_NS)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import json
 import re
 import urllib.parse
@@ -12,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder import markdown, urls
+from builder import markdown, records, urls
 from builder.config import parse_config
 from builder.content import PageReader, escape_markdown, make_slug, parse_page, render_page
 from builder.errors import BuildFailed, ConfigError, ContentError
-from builder.ingest import derive_title, record_text
+from builder.ingest import _norm, derive_title, record_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -187,3 +188,25 @@ def test_the_ingest_record_is_written_as_the_standard_library_indents_it(record:
     """The record is committed with content/: a faster encoder must not change a byte of it."""
     expected = json.dumps({"version": 1, "pages": record}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     assert record_text(record) == expected.encode("utf-8")
+
+
+_SCALARS = st.one_of(st.text(st.characters(codec=None)), st.integers(), st.floats(allow_nan=False,
+                     allow_infinity=False), st.booleans(), st.none(), st.dates(), st.datetimes(
+                     timezones=st.sampled_from([None, dt.UTC, dt.timezone(dt.timedelta(hours=-5, minutes=-30))])))
+_FRONT_MATTER = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.one_of(st.text(max_size=3), st.integers(-3, 3), st.booleans(), st.none()), inner, max_size=4)),
+    max_leaves=12)
+
+
+@given(_FRONT_MATTER)
+def test_ingest_compares_front_matter_as_the_standard_library_writes_it_to_json(value: object) -> None:
+    """``ingest._norm`` (orjson, and the standard library for what orjson cannot write) gives what the standard
+    library's JSON gives: drafts, pages and the record compare as they always did."""
+    expected = json.loads(json.dumps(value, default=lambda d: d.isoformat(), ensure_ascii=False))
+    assert _norm(value) == expected
+
+
+def test_ingest_compares_infinite_numbers_in_front_matter_as_its_record_holds_them() -> None:
+    assert _norm({"a": float("inf"), "b": [float("-inf"), float("nan")]}) == {"a": None, "b": [None, None]}
+    assert records.loads(records.dumps({"a": float("inf")})) == {"a": None}
