@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from builder.config import load_config
-from builder.errors import BuilderError, BuildFailed
+from builder.errors import BuilderError, BuildFailed, file_problem
 from builder.snapshot import check_inputs, report_line
 from builder.version import __version__
 
@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # whatever read the output stopped reading (``builder build | head``)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write at exit
         return 141  # as a process that SIGPIPE ended
+    except OSError as exc:  # a file moved or deleted while the build ran, or one it may not read
+        print(f"error: {file_problem(exc)}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace) -> int:

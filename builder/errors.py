@@ -77,6 +77,16 @@ class BuildFailed(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def file_problem(exc: OSError) -> BuilderError:
+    """A file that could not be read or written while the build ran, as a one-line problem: most often one that
+    was moved or deleted after the build listed it (the output folder is left as it was either way)."""
+    path = exc.filename if isinstance(exc.filename, str) else None
+    if isinstance(exc, FileNotFoundError):
+        return BuilderError(path, None, "was moved or deleted while the build ran; build again")
+    return BuilderError(path, None, f"cannot be read or written ({exc.strerror or exc}); check its permissions and "
+                                    "the free space, then build again")
+
+
 def raise_all(problems: Sequence[BuilderError]) -> None:
     """Raise the single problem, or all of them together; do nothing when there are none."""
     if len(problems) == 1:

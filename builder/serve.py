@@ -39,7 +39,7 @@ from tornado import ioloop, web
 from builder import urls
 from builder.config import CONFIG_NAME, theme_dir
 from builder.content import PageReader
-from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError
+from builder.errors import BuilderError, BuildFailed, Interrupted, OutputError, file_problem
 from builder.model import Site
 from builder.pipeline import BuildReport, build, finish_search, load_site, page_reader, prepare_next, show_first
 from builder.watch import Trigger, Watcher
@@ -158,6 +158,8 @@ def _attempt(work: Callable[[], T], site_dir: Path) -> tuple[T | None, tuple[str
         return None, tuple(describe(p, site_dir) for p in failed.problems)
     except BuilderError as exc:
         return None, (describe(exc, site_dir),)
+    except OSError as exc:  # a file moved or deleted while the build ran, or one it may not read
+        return None, (describe(file_problem(exc), site_dir),)
     except Exception:  # a bug: the preview shows it, with its traceback, and keeps running
         return None, ("the builder crashed (a bug; please report it):\n" + traceback.format_exc(),)
 

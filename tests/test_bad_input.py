@@ -16,9 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder import build
+from builder import build, content, serve
+from builder.cli import main
 from builder.content import make_slug, parse_page, render_page
 from builder.errors import BuilderError
+from builder.seeds import list_seed_files
 
 from .conftest import SEED
 
@@ -192,3 +194,33 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
     assert result.stderr.startswith("warning: ") and result.stderr.count("\n") == 1  # no base_url: only that
     assert result.returncode == 141
     assert (tmp_path / "output/index.html").exists()  # the build itself was done
+
+
+@pytest.mark.parametrize("stage", ["seeds", "content"])
+def test_a_file_deleted_while_the_build_reads_it_is_one_line_and_the_output_stays(
+        stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    build(tmp_path)
+    before = _tree(tmp_path / "output")
+    (tmp_path / "seeds/b.txt").write_text(SEED.replace("2024-03-05", "2024-03-06"))  # something to build
+    if stage == "seeds":  # listed, then deleted before it is read
+        gone = tmp_path / "seeds/gone.txt"
+        seeds = list_seed_files
+        monkeypatch.setattr("builder.cache.list_seed_files", lambda folder: [*seeds(folder), gone])
+    else:
+        gone = tmp_path / "content/articles/gone.md"
+        pages = content.content_pages
+        for module in ("content", "ingest", "pipeline"):
+            monkeypatch.setattr(f"builder.{module}.content_pages", lambda folder: [*pages(folder), (gone, "articles")])
+    assert main(["build", "--site", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"error: {gone}: was moved or deleted while the build ran; build again\n"
+    assert _tree(tmp_path / "output") == before
+
+
+def test_the_preview_shows_a_file_deleted_while_the_build_read_it_as_one_line(tmp_path: Path) -> None:
+    def deleted() -> None:
+        raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "content/articles/a.md"))
+
+    assert serve._attempt(deleted, tmp_path) == (
+        None, ("content/articles/a.md: was moved or deleted while the build ran; build again",))
