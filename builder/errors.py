@@ -16,6 +16,7 @@ Anything else that escapes is a bug in the builder and keeps its traceback.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,13 +79,19 @@ class BuildFailed(Exception):
 
 
 def file_problem(exc: OSError) -> BuilderError:
-    """A file that could not be read or written while the build ran, as a one-line problem: most often one that
-    was moved or deleted after the build listed it (the output folder is left as it was either way)."""
-    path = exc.filename if isinstance(exc.filename, str) else None
+    """A file the build could not read or write, as a one-line problem naming it: most often one moved or
+    deleted after the build listed it."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return BuilderError(None, None, f"{reason}; build again")
+    path = os.fsdecode(exc.filename)
     if isinstance(exc, FileNotFoundError):
-        return BuilderError(path, None, "was moved or deleted while the build ran; build again")
-    return BuilderError(path, None, f"cannot be read or written ({exc.strerror or exc}); check its permissions and "
-                                    "the free space, then build again")
+        return BuilderError(path, None, "is gone: it was moved or deleted while the build ran, or it is a link to "
+                                        "a file that is not there; build again")
+    if isinstance(exc, PermissionError):
+        return BuilderError(path, None, f"cannot be read or written ({reason}); check its permissions")
+    return BuilderError(path, None, f"cannot be read or written ({reason}); check the free space and its "
+                                    "permissions")
 
 
 def raise_all(problems: Sequence[BuilderError]) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from builder import records, snapshot, urls
-from builder.errors import Interrupted, OutputError
+from builder.errors import Interrupted, OutputError, file_problem
 
 SEARCH_BUNDLE_UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
                         "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
@@ -141,6 +141,8 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
         twin.chmod(0o755)
     except OSError as exc:
         _keep_twin_state(state_file, state, twin, known)
+        if exc.filename is not None and not _is_output(exc.filename, out):  # an input, such as a template
+            raise file_problem(exc) from exc
         raise OutputError(out_dir, None, f"cannot write the site ({exc.strerror}); check permissions and free "
                                          "space") from exc
     except BaseException:
@@ -152,6 +154,15 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
     _save_state(state_file, state)
     _swap(twin, out)
     return WriteReport(len(target), written, removed, stale)
+
+
+def _is_output(name: str | bytes, out: Path) -> bool:
+    """Whether a file an error names belongs to the output: in it, or in its twin or a scratch folder beside it
+    (``.output-standby``, ``.output-search-...``)."""
+    path, out = Path(os.fsdecode(name)).absolute(), out.absolute()
+    if path.is_relative_to(out):
+        return True
+    return path.is_relative_to(out.parent) and path.relative_to(out.parent).parts[0].startswith(f".{out.name}-")
 
 
 UNKNOWN = ""

@@ -53,6 +53,7 @@ from builder.output import (
 from builder.render import RenderedPage, render_page, render_pages, template_pages
 from builder.snapshot import (
     Check,
+    Snapshot,
     check_inputs,
     last_build_file,
     load_last,
@@ -262,10 +263,21 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     reasons = explain(sorted(stale), now, before)
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
-    save_last(last_build_file(config.root, out), with_output(stamps, out),
-              {"pages": dict(counter), "warnings": list(warnings), "complete": complete, "deferred": bool(later)})
+    warnings += _recorded(last_build_file(config.root, out), with_output(stamps, out), {
+        "pages": dict(counter), "warnings": list(warnings), "complete": complete, "deferred": bool(later)})
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)
+
+
+def _recorded(path: Path, snapshot: Snapshot, summary: dict[str, Any]) -> tuple[str, ...]:
+    """Record a build that succeeded (``save_last``): nothing to say, or the warning to give when the record
+    cannot be written. The site is built either way; the next build then does more than it needs."""
+    try:
+        save_last(path, snapshot, summary)
+    except OSError as exc:
+        return (f"{path}: cannot record this build ({exc.strerror or exc}); the site is built, and the next build "
+                "will look at every input again",)
+    return ()
 
 
 def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, strict: bool, started: float
@@ -290,7 +302,7 @@ def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, stric
     reused = [path for path in live.files if path not in changed and not path.startswith(SEARCH_INDEX)]
     written = write_site(lambda store: [store(page.path, page.data) for page in patch.pages], reused,
                          patch.record, out, state, search=config.search, pending=sorted(changed), recorded=recorded)
-    save_last(last_build_file(config.root, out), with_output(check.now, out), check.summary)
+    warnings += _recorded(last_build_file(config.root, out), with_output(check.now, out), check.summary)
     return BuildReport(IngestPlan(()), Counter(check.summary["pages"]), len(patch.pages), written.written,
                        time.perf_counter() - started, warnings, patch.reasons)
 

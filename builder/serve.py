@@ -83,7 +83,8 @@ def port_is_free(host: str, port: int) -> bool:
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
                 return False
-            raise
+            raise OutputError(None, None, f"cannot listen on {host}, port {port} ({exc.strerror or exc}); pass "
+                                          "another --host") from exc
     return True
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from builder import build, content, serve
 from builder.cli import main
 from builder.content import make_slug, parse_page, render_page
-from builder.errors import BuilderError
+from builder.errors import BuilderError, OutputError, file_problem
 from builder.seeds import list_seed_files
 
 from .conftest import SEED
@@ -214,13 +214,65 @@ def test_a_file_deleted_while_the_build_reads_it_is_one_line_and_the_output_stay
         for module in ("content", "ingest", "pipeline"):
             monkeypatch.setattr(f"builder.{module}.content_pages", lambda folder: [*pages(folder), (gone, "articles")])
     assert main(["build", "--site", str(tmp_path)]) == 1
-    assert capsys.readouterr().err == f"error: {gone}: was moved or deleted while the build ran; build again\n"
+    assert capsys.readouterr().err == (f"error: {gone}: is gone: it was moved or deleted while the build ran, or "
+                                       "it is a link to a file that is not there; build again\n")
     assert _tree(tmp_path / "output") == before
+
+
+def test_a_template_deleted_while_the_pages_render_is_named_not_the_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    template = tmp_path / "templates/article.html"
+
+    def gone(*args: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", str(template))
+
+    monkeypatch.setattr("builder.render._render", gone)
+    assert main(["build", "--site", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (f"error: {template}: is gone: it was moved or deleted while the build ran, "
+                                       "or it is a link to a file that is not there; build again\n")
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(("error", "line"), [
+    (PermissionError(13, "Permission denied", b"/site/seeds/a.txt"),
+     "/site/seeds/a.txt: cannot be read or written (Permission denied); check its permissions"),
+    (OSError(28, "No space left on device", "/site/.builder/cache/x.json"),
+     "/site/.builder/cache/x.json: cannot be read or written (No space left on device); check the free space and "
+     "its permissions"),
+    (FileNotFoundError(2, "No such file or directory"), "No such file or directory; build again"),
+])
+def test_a_file_the_build_cannot_use_is_one_line_naming_it(error: OSError, line: str) -> None:
+    assert str(file_problem(error)) == line
+
+
+def test_an_address_the_preview_cannot_listen_on_is_one_line() -> None:
+    with pytest.raises(OutputError, match=r"^cannot listen on 192\.0\.2\.1, port 8000 \(.+\); pass another --host$"):
+        serve.port_is_free("192.0.2.1", 8000)
 
 
 def test_the_preview_shows_a_file_deleted_while_the_build_read_it_as_one_line(tmp_path: Path) -> None:
     def deleted() -> None:
         raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "content/articles/a.md"))
 
-    assert serve._attempt(deleted, tmp_path) == (
-        None, ("content/articles/a.md: was moved or deleted while the build ran; build again",))
+    assert serve._attempt(deleted, tmp_path) == (None, (
+        "content/articles/a.md: is gone: it was moved or deleted while the build ran, or it is a link to a file "
+        "that is not there; build again",))
+
+
+def test_a_build_that_cannot_record_itself_is_built_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    (tmp_path / "site.yaml").write_text("title: T\nbase_url: https://example.org/\n")
+
+    def full(path: Path, *args: object) -> None:
+        raise OSError(28, "No space left on device", f"{path}.tmp")
+
+    monkeypatch.setattr("builder.pipeline.save_last", full)
+    assert main(["build", "--site", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"warning: {tmp_path}/.builder/cache/output-") and err.count("\n") == 1
+    assert ".last.json: cannot record this build (No space left on device); the site is built" in err
+    assert (tmp_path / "output/index.html").exists()

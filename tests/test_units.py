@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import math
 import re
 import urllib.parse
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder import markdown, records, urls
+from builder import markdown, urls
 from builder.config import parse_config
 from builder.content import PageReader, escape_markdown, make_slug, parse_page, render_page
 from builder.errors import BuildFailed, ConfigError, ContentError
@@ -190,12 +191,13 @@ def test_the_ingest_record_is_written_as_the_standard_library_indents_it(record:
     assert record_text(record) == expected.encode("utf-8")
 
 
-_SCALARS = st.one_of(st.text(st.characters(codec=None)), st.integers(), st.floats(allow_nan=False,
-                     allow_infinity=False), st.booleans(), st.none(), st.dates(), st.datetimes(
+_SCALARS = st.one_of(st.text(st.characters(codec=None)), st.integers(), st.floats(allow_nan=False), st.booleans(),
+                     st.none(), st.dates(), st.datetimes(
                      timezones=st.sampled_from([None, dt.UTC, dt.timezone(dt.timedelta(hours=-5, minutes=-30))])))
 _FRONT_MATTER = st.recursive(_SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=4),
-    st.dictionaries(st.one_of(st.text(max_size=3), st.integers(-3, 3), st.booleans(), st.none()), inner, max_size=4)),
+    st.dictionaries(st.one_of(st.text(max_size=3), st.integers(-3, 3), st.booleans(), st.none(), st.floats(
+        allow_nan=False)), inner, max_size=4)),
     max_leaves=12)
 
 
@@ -207,6 +209,5 @@ def test_ingest_compares_front_matter_as_the_standard_library_writes_it_to_json(
     assert _norm(value) == expected
 
 
-def test_ingest_compares_infinite_numbers_in_front_matter_as_its_record_holds_them() -> None:
-    assert _norm({"a": float("inf"), "b": [float("-inf"), float("nan")]}) == {"a": None, "b": [None, None]}
-    assert records.loads(records.dumps({"a": float("inf")})) == {"a": None}
+def test_ingest_compares_a_number_that_is_not_one_as_the_standard_library_writes_it() -> None:
+    assert math.isnan(_norm({"a": [float("nan")]})["a"][0])
