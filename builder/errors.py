@@ -11,7 +11,8 @@ The whole hierarchy::
     BuildFailed             several problems found together; printed one per line
     Interrupted             not a problem: work given up because newer input arrived (the preview's search index)
 
-Anything else that escapes is a bug in the builder and keeps its traceback.
+An ``OSError`` that escapes (a file moved or deleted while the build ran, one it may not read) is printed as one
+line too (``file_problem``); anything else that escapes is a bug in the builder and keeps its traceback.
 """
 
 from __future__ import annotations
