@@ -103,7 +103,8 @@ def _settled(*groups: dict[str, Stamp]) -> None:
     old: a save after that changes its stamp. A file that goes on changing is waited for ``SETTLE_ROUNDS`` times.
     """
     now = _clock()
-    recent = [(group, path) for group in groups for path, stamp in group.items() if _recent(stamp, now)]
+    recent = [(group, path) for group in groups for path, stamp in group.items()
+              if stamp is not None and unsettled(stamp[0], now)]
     for _ in range(SETTLE_ROUNDS):
         if not recent:
             return
@@ -111,18 +112,14 @@ def _settled(*groups: dict[str, Stamp]) -> None:
         for group, path in recent:
             group[path] = _stamp(path)
         now = _clock()
-        recent = [(group, path) for group, path in recent if _recent(group[path], now)]
+        recent = [(group, path) for group, path in recent if (stamp := group[path]) is not None
+                  and unsettled(stamp[0], now)]
 
 
-def _recent(stamp: Stamp, now: int) -> bool:
-    """Whether a file with this stamp changed less than ``SETTLE_NS`` before (or after) ``now``."""
-    return stamp is not None and abs(now - stamp[0]) < SETTLE_NS
-
-
-def unsettled(mtime_ns: int) -> bool:
-    """Whether a file last changed at ``mtime_ns`` (its modification time) may change again now without its
-    stamp changing (``SETTLE_NS``)."""
-    return abs(_clock() - mtime_ns) < SETTLE_NS
+def unsettled(mtime_ns: int, now: int | None = None) -> bool:
+    """Whether a file last changed at ``mtime_ns`` (its modification time) may change again ``now`` (default:
+    the clock's time) without its stamp changing: it changed less than ``SETTLE_NS`` before (or after) then."""
+    return abs((_clock() if now is None else now) - mtime_ns) < SETTLE_NS
 
 
 def settle(mtime_ns: int) -> None:
