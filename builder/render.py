@@ -217,7 +217,12 @@ MENTIONS_PER_PAGE = 50
 def mention_pages(site: Site, key: str) -> list[tuple[str, ...]]:
     """The slugs of the articles that list an entity, newest first, cut into pages (at least one, maybe empty)."""
     slugs = tuple(site.articles_of.get(key, ()))
-    return [tuple(on_mentions_page(slugs, n)) for n in range(1, mentions_page_of(len(slugs) - 1) + 1)] or [()]
+    return [tuple(on_mentions_page(slugs, n)) for n in range(1, mentions_page_count(len(slugs)) + 1)]
+
+
+def mentions_page_count(articles: int) -> int:
+    """How many pages of mentions an entity listed by ``articles`` articles has (its own page, at least)."""
+    return mentions_page_of(articles - 1) if articles else 1
 
 
 def mentions_page_of(index: int) -> int:
@@ -253,7 +258,7 @@ def _mentions_context(site: Site, entity: Entity, number: int, quotes: Callable[
     """Page ``number`` of the articles that mention an entity (with the quotes they hold, and their dates), and
     links to its other pages (``pager_window``); ``quotes`` gives the entity's quotations by article."""
     slugs = site.articles_of.get(entity.key, ())
-    count = mentions_page_of(len(slugs) - 1) if slugs else 1
+    count = mentions_page_count(len(slugs))
     listed = on_mentions_page(slugs, number)
     entity_url = urls.page_url(entity.page.section, entity.page.slug)
     first = (number - 1) * MENTIONS_PER_PAGE + 1
