@@ -89,7 +89,8 @@ def server(site: Path) -> Iterator[str]:
 
 
 def _watch(page: playwright_api.Page) -> list[str]:
-    """Collect console errors, uncaught exceptions and failed requests (a 404 page's own status aside)."""
+    """Collect console errors, uncaught exceptions and failed requests (a 404 page's own status aside, and requests
+    cut short because a click left the page while they loaded, such as its icon)."""
     problems: list[str] = []
 
     def on_console(msg: playwright_api.ConsoleMessage) -> None:
@@ -99,7 +100,8 @@ def _watch(page: playwright_api.Page) -> list[str]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: problems.append(f"exception: {exc}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} ({request.failure})")
+            if request.failure != "net::ERR_ABORTED" else None)  # aborted: the page was left before it loaded
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
             if r.status >= 400 and r.request.resource_type != "document" else None)
     return problems
