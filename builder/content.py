@@ -196,14 +196,16 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def load_content(content_dir: Path, reader: PageReader | None = None) -> Content:
-    """Read and validate every page; raise all problems together."""
+def load_content(content_dir: Path, reader: PageReader | None = None,
+                 pages: list[tuple[Path, Section]] | None = None) -> Content:
+    """Read and validate every page (``pages``, when the caller has just listed them with ``content_pages``);
+    raise all problems together."""
     reader = reader or PageReader()
     articles: list[ArticlePage] = []
     entities: list[EntityPage] = []
     problems: list[BuilderError] = []
     warnings: list[str] = []
-    for path, section in content_pages(content_dir):
+    for path, section in content_pages(content_dir) if pages is None else pages:
         try:
             page, found = load_page(path, section, reader)
             warnings += found

@@ -212,8 +212,9 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
         reader.recheck()
         stamps = take_snapshot(config, out, content_only=check.now)  # with the pages ingest wrote, before reading
     _tell(progress, "reading content pages")
-    _read_ahead(config, reader, workers)
-    content = load_content(config.content_dir, reader)
+    pages = content_pages(config.content_dir)
+    _read_ahead(config, reader, workers, pages)
+    content = load_content(config.content_dir, reader, pages)
     _go_on(stop, "reading content")
     warnings = config.warnings + content.warnings
     _refuse_warnings(warnings, strict)
@@ -307,9 +308,12 @@ def _after_edits(config: SiteConfig, out: Path, state: Path, check: Check, stric
                        time.perf_counter() - started, warnings, patch.reasons)
 
 
-def _read_ahead(config: SiteConfig, reader: PageReader, workers: int) -> None:
-    """Read the content pages that are new or changed on all cores when they are many (``PageReader.prefetch``)."""
-    reader.prefetch([path for path, _ in content_pages(config.content_dir)], workers, _warm)
+def _read_ahead(config: SiteConfig, reader: PageReader, workers: int,
+                pages: list[tuple[Path, Section]] | None = None) -> None:
+    """Read the content pages (``pages``, when just listed) that are new or changed on all cores when they are
+    many (``PageReader.prefetch``)."""
+    listed = content_pages(config.content_dir) if pages is None else pages
+    reader.prefetch([path for path, _ in listed], workers, _warm)
 
 
 def _warm(reader: PageReader, path: Path) -> None:

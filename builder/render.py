@@ -52,10 +52,13 @@ class RenderedPage:
 
 def make_environment(site_templates: Path) -> jinja2.Environment:
     """A Jinja environment that escapes everything and fails on undefined names. Compiled templates are kept in
-    Jinja's per-user cache folder (outside the site, private to the user), so later builds skip compiling."""
+    Jinja's per-user cache folder (outside the site, private to the user), so later builds skip compiling. An
+    environment serves one build, during which templates do not change (the snapshot stamped them): it does not
+    look at their files again for each page."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_templates)]),
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
