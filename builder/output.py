@@ -75,6 +75,26 @@ def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
                                              "choose another --out")
 
 
+def refuse_foreign_output(out_dir: Path, state_file: Path, own: Path) -> None:
+    """Refuse an output folder that holds files this builder did not write there (a folder of other things given
+    as ``--out``): a build would move them into the twin, and a later one delete them. The site's ``own`` output
+    folder is the builder's whatever it holds; any other folder is the builder's once its state file records it."""
+    out = out_dir.resolve()
+    if out == own.resolve() or not out.is_dir():
+        return
+    try:
+        with os.scandir(out) as entries:
+            if next(entries, None) is None:
+                return
+    except OSError as exc:
+        raise OutputError(out_dir, None, f"cannot read the output folder ({exc.strerror}); check permissions or "
+                                         "choose another --out") from exc
+    if str(out.stat().st_ino) not in _folders_recorded(state_file):
+        raise OutputError(out_dir, None, "output folder holds files this builder did not write (or its record in "
+                                         ".builder/ is gone), which a build would delete; empty it or choose "
+                                         "another --out")
+
+
 def standby_dir(out_dir: Path) -> Path:
     """The output folder's twin, one build behind."""
     out = out_dir.resolve()
@@ -423,6 +443,21 @@ def read_state(state_file: Path) -> State:
     except (OSError, ValueError):
         return state
     return {**state, str(changing): None}
+
+
+def _folders_recorded(state_file: Path) -> set[str]:
+    """The inodes of the folders the state file names, whatever builder wrote it and whenever."""
+    folders: set[str] = set()
+    for path in (state_file, _changing_file(state_file)):
+        try:
+            data = records.read(path)
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            folders |= {str(ino) for ino in data.get("folders", {})}
+        elif isinstance(data, str):  # the folder about to change (``_mark_changing``)
+            folders.add(data)
+    return folders
 
 
 def _save_state(state_file: Path, state: Mapping[str, Generation | None]) -> None:

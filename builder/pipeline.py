@@ -48,6 +48,7 @@ from builder.output import (
     live_generation,
     read_state,
     refresh_search,
+    refuse_foreign_output,
     write_site,
 )
 from builder.render import RenderedPage, render_page, render_pages, template_pages
@@ -199,6 +200,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     if check.unchanged:
         return _unchanged(config, check.summary, strict, time.perf_counter() - started)
     check_output_dir(out, [config.root, config.seeds_dir, config.content_dir, config.templates_dir])
+    refuse_foreign_output(out, state, config.output_dir)
     if reader is None and not defer_search:
         edited = _after_edits(config, out, state, check, strict, started)
         if edited is not None:

@@ -276,3 +276,26 @@ def test_a_build_that_cannot_record_itself_is_built_and_says_so(
     assert err.startswith(f"warning: {tmp_path}/.builder/cache/output-") and err.count("\n") == 1
     assert ".last.json: cannot record this build (No space left on device); the site is built" in err
     assert (tmp_path / "output/index.html").exists()
+
+
+def test_output_folder_of_other_files_is_refused(tmp_path: Path) -> None:
+    """A folder the builder did not write is not taken as --out: its files would be moved aside, then deleted."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "keep.txt").write_text("precious")
+    result = run_build(tmp_path, "--out", str(www))
+    assert result.returncode == 1
+    assert result.stderr == (f"error: {www}: output folder holds files this builder did not write (or its record "
+                             "in .builder/ is gone), which a build would delete; empty it or choose another --out\n")
+    assert [p.name for p in www.iterdir()] == ["keep.txt"]
+    assert not (tmp_path / "content").exists()
+    (www / "keep.txt").unlink()
+    assert run_build(tmp_path, "--out", str(www)).returncode == 0
+    (tmp_path / "seeds/a.txt").write_text(SEED + "\nSousa left on Wednesday.\n")
+    assert run_build(tmp_path, "--out", str(www)).returncode == 0, "a folder the builder wrote stays its own"
+    assert (www / "index.html").exists()
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output/notes.txt").write_text("the site's own output folder is the builder's")
+    assert run_build(tmp_path).returncode == 0
