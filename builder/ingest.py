@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
+import yaml
 
 from builder.content import (
     PageReader,
@@ -562,8 +563,22 @@ def _text(raw: Mapping[str, str], path: str) -> str:
 
 
 def _has_comments(raw: str) -> bool:
-    front = raw.split("\n---", 1)[0]
-    return any(line.lstrip().startswith("#") for line in front.splitlines()[1:])
+    """Whether the page's front matter holds a YAML comment, on a line of its own or after a value, which writing
+    the page again would lose. A ``#`` inside a value (quoted, or not after a space) is not one: comments are what
+    lies between the YAML scanner's tokens. Front matter the scanner refuses counts as commented when it holds a
+    ``#`` (the build reports the error; ingest leaves the page alone either way)."""
+    text = raw.split("\n---", 1)[0].partition("\n")[2]
+    if "#" not in text:
+        return False
+    try:
+        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))  # the pure-Python scanner: marks count characters
+    except yaml.YAMLError:
+        return True
+    ends = [0, *(token.end_mark.index for token in tokens)]
+    gaps = zip(ends, [*(token.start_mark.index for token in tokens), len(text)], strict=True)
+    headers = [text[token.start_mark.index:].partition("\n")[0] for token in tokens
+               if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">")]  # `| # a comment`
+    return any("#" in text[end:start] for end, start in gaps) or any("#" in header for header in headers)
 
 
 # ------------------------------------------------------------------------------------------------------- disk

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder import build
 from builder.cli import main
@@ -256,15 +257,30 @@ def test_a_page_that_cannot_be_read_is_not_taken_for_deleted(tmp_path: Path, wri
     assert len(articles) == 2 and all("- ana-sousa\n" in text for text in articles)
 
 
-def test_front_matter_with_comments_is_never_rewritten(tmp_path: Path, write: Write) -> None:
+@pytest.mark.parametrize("commented", ["# checked with the desk\nrole: Prime Minister",
+                                       "role: Prime Minister  # checked with the desk",
+                                       "role: >-  # checked with the desk\n  Prime Minister"])
+def test_front_matter_with_comments_is_never_rewritten(tmp_path: Path, write: Write, commented: str) -> None:
     write("seeds/a.txt", FIRST)
     build(tmp_path)
     page = tmp_path / "content/people/ana-sousa.md"
-    commented = page.read_text().replace("\nrole: Prime Minister", "\n# checked with the desk\nrole: Prime Minister", 1)
-    page.write_text(commented)
+    text = page.read_text().replace("\nrole: Prime Minister", "\n" + commented, 1)
+    page.write_text(text)
     write("seeds/b.txt", SECOND)
     build(tmp_path)
-    assert page.read_text() == commented
+    assert page.read_text() == text
+
+
+def test_a_hash_inside_a_value_is_not_a_comment(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = tmp_path / "content/people/ana-sousa.md"
+    page.write_text(page.read_text().replace("\nrole: Prime Minister", "\nrole: 'Prime Minister #2'", 1))
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    meta = yaml.safe_load(page.read_text().split("---\n")[1])
+    assert meta["role"] == "Prime Minister #2"
+    assert meta["aliases"] == ["Sousa"], "merged with what the new seed says of her"
 
 
 def test_merge_takes_new_values_only_where_the_editor_did_not_change_anything() -> None:
