@@ -54,18 +54,21 @@ def _parser() -> argparse.ArgumentParser:
                       help="the site folder, holding site.yaml, seeds/ and content/ (default: current folder)")
 
     build_cmd = verbs.add_parser(
-        "build", parents=[site], help="ingest new seeds, then render the whole site",
-        description="Ingest seeds not yet in content/, then render content/ through the templates into the "
-                    "output folder. The new site replaces the old one only when the build succeeds.")
+        "build", parents=[site], help="ingest seeds, then render the site",
+        description="Bring content/ up to date with seeds/ when they changed (as `builder ingest` does), then "
+                    "render content/ through the templates into the output folder: only the pages whose inputs "
+                    "changed since the last build, and nothing when no input changed. The new site replaces the "
+                    "old one only when the build succeeds.")
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="where to write the site (default: <site>/output)")
-    build_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    build_cmd.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                            help="read, render and write in N processes when many seeds or pages are new or "
                                 "changed (default: one per core)")
     build_cmd.add_argument("--explain", action="store_true",
                            help="say why each page was rendered again (which of its inputs changed)")
     build_cmd.add_argument("--strict", action="store_true",
-                           help="treat warnings (unknown settings or front-matter fields) as errors")
+                           help="treat warnings about the input (unknown settings or front-matter fields...) as "
+                                "errors")
 
     ingest_cmd = verbs.add_parser(
         "ingest", parents=[site], help="turn new seeds into content pages",
@@ -76,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--dry-run", action="store_true",
                             help="list what would be created, updated, kept or removed, and why; write nothing")
     ingest_cmd.add_argument("--verbose", action="store_true", help="also list the pages that are up to date")
-    ingest_cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    ingest_cmd.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                             help="analyse new seeds in N processes when they are many (default: one per core)")
 
     serve_cmd = verbs.add_parser(
@@ -88,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="where to write the site (default: <site>/output)")
     return parser
+
+
+def _positive(text: str) -> int:
+    """A count of processes: a whole number, 1 or more."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes; give 1 or more")
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:

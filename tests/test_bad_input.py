@@ -299,3 +299,15 @@ def test_output_folder_of_other_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "output").mkdir()
     (tmp_path / "output/notes.txt").write_text("the site's own output folder is the builder's")
     assert run_build(tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_a_number_of_processes_below_one_is_refused(tmp_path: Path, jobs: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for verb in ("build", "ingest"):
+        with pytest.raises(SystemExit) as exit_:
+            main([verb, "--site", str(tmp_path), "--jobs", jobs])
+        assert exit_.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"builder {verb}: error: argument --jobs: {jobs!r} is not a number of processes; give 1 or more")
+    assert not (tmp_path / "output").exists()
