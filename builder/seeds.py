@@ -114,8 +114,14 @@ def _parse_plain_seed(path: Path, text: str) -> Seed:
     if not match:
         raise SeedError(path, 1, f"first line must start with 'date YYYY-MM-DD', found '{first[:40].strip()}'")
     date = _parse_date(path, 1, match.group(1))
-    lede, dateline, source = split_dateline(match.group(2))
-    paragraphs, lines = _split_paragraphs(lede + "\n" + rest, first_line=1)
+    if match.group(2).strip():
+        lede, dateline, source = split_dateline(match.group(2))
+        text = lede + "\n" + rest
+    else:  # the dateline may open the next line of text
+        lede, dateline, source = split_dateline(rest)
+        skipped = rest[:len(rest) - len(rest.lstrip())].count("\n")  # blank lines before it, kept for line numbers
+        text = "\n" + ("\n" * skipped + lede if dateline else rest)
+    paragraphs, lines = _split_paragraphs(text, first_line=1)
     if not paragraphs:
         raise SeedError(path, 1, "seed has a date but no text; add the article's paragraphs after it")
     return Seed(path, date, dateline, source, "", paragraphs, lines)

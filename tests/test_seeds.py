@@ -35,6 +35,23 @@ def test_dateline_with_region_and_no_agency() -> None:
     assert (seed.dateline, seed.source, seed.paragraphs) == ("KABUL, Afghanistan", "", ("Text.",))
 
 
+@pytest.mark.parametrize(("text", "first_line"), [
+    (" date 2021-06-16\nLIMA (AFP) — Keiko Fujimori conceded on Sunday.\n\nShe spoke briefly.\n", 2),
+    (" date 2021-06-16 \n\n  LIMA (AFP) — Keiko Fujimori conceded on Sunday.\n\nShe spoke briefly.\n", 3),
+])
+def test_dateline_on_the_line_after_the_date(text: str, first_line: int) -> None:
+    seed = parse_seed(Path("a.txt"), text)
+    assert (seed.dateline, seed.source) == ("LIMA (AFP)", "AFP")
+    assert seed.paragraphs == ("Keiko Fujimori conceded on Sunday.", "She spoke briefly.")
+    assert seed.lines == (first_line, first_line + 2)
+
+
+def test_text_on_the_line_after_the_date_without_a_dateline() -> None:
+    seed = parse_seed(Path("a.txt"), " date 2021-06-16\n\nThe minister said on Monday that talks would resume.\n")
+    assert (seed.dateline, seed.paragraphs, seed.lines) == (
+        "", ("The minister said on Monday that talks would resume.",), (3,))
+
+
 def test_seed_without_dateline_keeps_its_first_words() -> None:
     seed = parse_seed(Path("a.txt"), " date 2020-01-02 The minister said on Monday that talks would resume.\n")
     assert seed.dateline == ""
