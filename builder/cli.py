@@ -164,6 +164,9 @@ def _build(args: argparse.Namespace) -> None:
     if args.explain:
         for url, reason in report.reasons.items():
             print(f"rendered {url or './'}: {reason}")
+    for step in report.ingest.steps:
+        if step.unmerged:  # said once: the next ingest takes the editor's value as the page's own
+            print(f"{_VERBS[step.action][0]} content/{step.path}: {step.reason}")
     _print_warnings(report.warnings)
     print(report.summary())
 

@@ -78,6 +78,8 @@ class Step:
     """Why, in words for the report."""
     text: str | None = None
     """The new text of the file for create/update."""
+    unmerged: bool = False
+    """True when the seeds say something new that the page does not take, because an editor changed it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +97,12 @@ class IngestPlan:
         return tuple(s for s in self.steps if s.action == "create")
 
     def counts(self) -> dict[str, int]:
-        """Number of steps per action."""
+        """Number of steps per action, and of pages that did not take something new (``unmerged``)."""
         counts: dict[str, int] = {}
         for step in self.steps:
             counts[step.action] = counts.get(step.action, 0) + 1
-        return counts
+        unmerged = sum(step.unmerged for step in self.steps)
+        return counts | {"unmerged": unmerged} if unmerged else counts
 
 
 # ---------------------------------------------------------------------------------------------------- generate
@@ -430,14 +433,14 @@ def _step_for_draft(path: str, draft: Draft, drafted: dict[str, Any], base: dict
     merged_meta, merged_body, updated, conflicts = merge_page(base, (meta, body), (draft.meta, draft.body))
     if not updated:
         reason = "kept your edits" + (f"; not merged: {'; '.join(conflicts)}" if conflicts else "")
-        return Step(path, "keep" if conflicts else "unchanged", reason if conflicts else "up to date")
+        return Step(path, "keep", reason, unmerged=True) if conflicts else Step(path, "unchanged", "up to date")
     if _has_comments(raw()):
         return Step(path, "keep", "has comments in its front matter, so ingest leaves it alone; not merged: "
-                                  + ", ".join(updated))
+                                  + ", ".join(updated), unmerged=True)
     reason = f"updated {', '.join(updated)} from {draft.reason}"
     if conflicts:
         reason += f"; kept your edits, not merged: {'; '.join(conflicts)}"
-    return Step(path, "update", reason, render_page(merged_meta, merged_body))
+    return Step(path, "update", reason, render_page(merged_meta, merged_body), unmerged=bool(conflicts))
 
 
 def _step_for_orphan(path: str, base: dict[str, Any], current: tuple[dict[str, Any], str],

@@ -188,7 +188,8 @@ def report_line(pages: Mapping[str, int], rendered: int, deferred: int, written:
     """The one line a build prints: what ingest changed, the site's files by kind, what was rendered."""
     later = f" ({deferred} more next)" if deferred else ""
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(pages.items()))
-    done = [f"{changes[a]} {w}" for a, w in (("create", "created"), ("update", "updated"), ("remove", "removed"))
+    done = [f"{changes[a]} {w}" for a, w in (("create", "created"), ("update", "updated"), ("remove", "removed"),
+                                              ("unmerged", "kept your edits over new facts from the seeds"))
             if changes.get(a)]
     ingest = f"content: {', '.join(done)}; " if done else ""
     return (f"{ingest}site: {sum(pages.values())} files ({kinds}); rendered {rendered}{later}, {written} changed, "

@@ -350,3 +350,20 @@ def test_an_entity_added_by_an_editor_is_listed_by_later_articles(tmp_path: Path
     second = next(p for p in (tmp_path / "content/articles").iterdir() if "seed: b.txt" in p.read_text())
     assert "- harbour-board" in second.read_text()
     assert "Ana Sousa visited" in (tmp_path / "output/institutions/harbour-board/index.html").read_text()
+
+
+def test_a_build_says_when_an_edit_kept_new_facts_out(tmp_path: Path, write: Write,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    write("seeds/a.txt", FIRST)
+    build(tmp_path)
+    page = tmp_path / "content/people/ana-sousa.md"
+    page.write_text(page.read_text().replace("aliases: []", "aliases: [Ana]"))
+    write("seeds/b.txt", SECOND)
+    assert main(["build", "--site", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == 'kept content/people/ana-sousa.md: kept your edits; not merged: aliases would be ["Sousa"]'
+    assert out[1].startswith("content: 1 created, 1 updated, 1 kept your edits over new facts from the seeds; "
+                             "site: "), out
+    assert "aliases: [Ana]" in page.read_text()
+    write("seeds/c.txt", FIRST.replace("2024-03-05", "2024-03-06").replace("Tuesday", "Wednesday"))
+    assert "kept your edits" not in build(tmp_path).summary(), "said once, when the seeds first said something new"
