@@ -550,11 +550,49 @@ def parse_page(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int], s
         if "*" in raw:  # no alias without one
             _refuse_aliases(path, node)
         lines = {str(k.value): int(k.start_mark.line) + 1 for k, _ in node.value}  # raw starts after '---'
+        if len(lines) < len(node.value):
+            _refuse_repeated_fields(path, node)
         meta = loader.construct_document(node)
     finally:
         loader.dispose()
     body_line = text[: len(text) - len(body)].count("\n") + 1
     return meta, lines, body.lstrip("\n"), body_line + (len(body) - len(body.lstrip("\n")))
+
+
+def _refuse_repeated_fields(path: Path, node: yaml.MappingNode) -> None:
+    """A field given twice: YAML would keep the last silently, and the editor may have changed the first."""
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        line = int(key.start_mark.line) + 1
+        if str(key.value) in first:
+            raise ContentError(path, line, f"field '{key.value}' is given twice (lines {first[str(key.value)]} and "
+                                           f"{line}); keep one")
+        first[str(key.value)] = line
+
+
+def field_line(path: Path, field: str, number: int | None = None, value: str | None = None) -> int | None:
+    """The line of front-matter ``field`` in the page at ``path``, or of an item of that list: its ``number``-th
+    (from 1) or the first that is ``value``. For an error found after the page was parsed (it is read again: the
+    parsed pages keep only the lines of fields); None when it cannot be found."""
+    try:
+        text = read_text(path).replace("\r\n", "\n")
+        raw = frontmatter.default_handlers.YAMLHandler().split(text)[0]
+        node = yaml.compose(raw, Loader=yaml.CSafeLoader)
+    except (OSError, ValueError, BuilderError, yaml.YAMLError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = next((v for k, v in node.value if k.value == field), None)
+    if found is None:
+        return None
+    if number is None and value is None:
+        return int(found.start_mark.line) + 1
+    items = found.value if isinstance(found, yaml.SequenceNode) else []
+    if number is not None:
+        item = items[number - 1] if 0 < number <= len(items) else None
+    else:
+        item = next((i for i in items if isinstance(i, yaml.ScalarNode) and i.value == value), None)
+    return int(item.start_mark.line) + 1 if item is not None else None
 
 
 def _refuse_aliases(path: Path, root: yaml.Node) -> None:

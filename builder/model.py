@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from builder import markdown
 from builder.config import SiteConfig
-from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef, moves
+from builder.content import ArticlePage, Content, EntityPage, QuoteRef, RoleRef, TieRef, field_line, moves
 from builder.errors import BuilderError, ContentError, raise_all
 from builder.names import find_names, leftmost_longest
 from builder.sentences import split_sentences
@@ -223,7 +223,7 @@ def build_site(config: SiteConfig, content: Content, memo: Memo = _no_memo) -> S
     ))
     by_slug = MappingProxyType({a.page.slug: a for a in articles})
     cite = _Citer(by_slug, memo)
-    raise_all(list(_evidence_problems(content.entities, by_slug, entities, cite)))
+    raise_all([*_evidence_problems(content.entities, by_slug, entities, cite), *_quote_problems(articles)])
     mentions = [m for a in articles for m in kept_mentions(memo, a, entities)]
     shared = _co_mentions(articles)
     ties = _ties(content.entities, moved, cite)
@@ -321,21 +321,46 @@ def _evidence_problems(pages: Iterable[EntityPage], articles: Mapping[str, Artic
                        cite: _Citer) -> Iterable[BuilderError]:
     """Every role and tie must cite a sentence that exists, and a tie an entity that exists."""
     for page in pages:
-        refs: list[RoleRef | TieRef] = [*page.roles, *page.ties]
-        for ref in refs:
+        refs: list[tuple[str, int, RoleRef | TieRef]] = [
+            *(("roles", n, r) for n, r in enumerate(page.roles, 1)),
+            *(("ties", n, t) for n, t in enumerate(page.ties, 1))]
+        for name, number, ref in refs:
+            where = f"{name} item {number}"
             if ref.article not in articles:
                 close = difflib.get_close_matches(ref.article, list(articles), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                yield ContentError(page.path, None, f"cites article '{ref.article}', but content/articles/"
-                                                    f"{ref.article}.md does not exist{hint}")
+                yield ContentError(page.path, field_line(page.path, name, number),
+                                   f"{where} cites article '{ref.article}', but content/articles/{ref.article}.md "
+                                   f"does not exist{hint}")
                 continue
             paragraphs = cite.sentences(ref.article)
             if not (ref.paragraph <= len(paragraphs) and ref.sentence <= len(paragraphs[ref.paragraph - 1])):
-                yield ContentError(page.path, None, f"cites paragraph {ref.paragraph}, sentence {ref.sentence} of "
-                                                    f"'{ref.article}', which has no such sentence")
-        for tie in page.ties:
+                yield ContentError(page.path, field_line(page.path, name, number),
+                                   f"{where} cites paragraph {ref.paragraph}, sentence {ref.sentence} of "
+                                   f"'{ref.article}', which has no such sentence")
+        for number, tie in enumerate(page.ties, 1):
             if tie.target not in entities:
-                yield _unknown(page.path, tie.target, entities, "tie's target is")
+                yield _unknown(page.path, tie.target, entities, f"ties item {number}: its target is",
+                               field_line(page.path, "ties", number))
+
+
+def _quote_problems(articles: Iterable[Article]) -> Iterable[BuilderError]:
+    """Every quotation must be in the paragraph it names, word for word (spaces aside): the site shows the words
+    as the speaker's and links to the paragraph."""
+    for article in articles:
+        texts = [" ".join(p.text.split()) for p in article.paragraphs]
+        for number, quote in enumerate(article.page.quotes, 1):
+            words = " ".join(quote.text.split())
+            if 0 < quote.paragraph <= len(texts) and words in texts[quote.paragraph - 1]:
+                continue
+            holder = next((n for n, text in enumerate(texts, 1) if words and words in text), None)
+            hint = f"; did you mean paragraph {holder}?" if holder else \
+                "; copy the words from the article as written there, or set 'paragraph' to the one that holds them"
+            shown = words if len(words) <= 60 else words[:57] + "..."
+            count = "" if 0 < quote.paragraph <= len(texts) else f" (the article has {len(texts)} paragraphs)"
+            yield ContentError(article.page.path, field_line(article.page.path, "quotes", number),
+                               f"quotes item {number}: \u201c{shown}\u201d is not in paragraph {quote.paragraph}"
+                               f"{count}{hint}")
 
 
 def _roles(page: EntityPage, cite: _Citer) -> tuple[Role, ...]:
@@ -503,21 +528,25 @@ def _reference_problems(content: Content, entities: Mapping[str, Entity]) -> Ite
     for article in content.articles:
         for key in article.entity_keys:
             if key not in entities:
-                yield _unknown(article.path, key, entities, "article lists")
-        for quote in article.quotes:
+                section, _, slug = key.partition("/")
+                yield _unknown(article.path, key, entities, "article lists",
+                               field_line(article.path, section, value=slug))
+        for number, quote in enumerate(article.quotes, 1):
             if quote.speaker not in entities:
-                yield _unknown(article.path, quote.speaker, entities, "quote's speaker is")
+                yield _unknown(article.path, quote.speaker, entities, f"quotes item {number}: its speaker is",
+                               field_line(article.path, "quotes", number))
     for entity in content.entities:
         for slug in entity.affiliations:
             if f"institutions/{slug}" not in entities:
-                yield _unknown(entity.path, f"institutions/{slug}", entities, "affiliation is")
+                yield _unknown(entity.path, f"institutions/{slug}", entities, "affiliation is",
+                               field_line(entity.path, "affiliations", value=slug))
 
 
-def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str) -> ContentError:
+def _unknown(path: Path, key: str, entities: Mapping[str, Entity], what: str, line: int | None) -> ContentError:
     section, _, slug = key.partition("/")
     close = difflib.get_close_matches(key, list(entities), n=1)
     hint = f"; did you mean '{close[0].split('/', 1)[1]}'?" if close else f"; create content/{key}.md"
-    return ContentError(path, None,
+    return ContentError(path, line,
                         f"{what} '{slug}', but content/{section}/{slug}.md does not exist{hint}")
 
 

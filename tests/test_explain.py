@@ -224,14 +224,14 @@ def test_hand_written_roles_ties_summary_and_review_are_shown(tmp_path: Path, wr
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
-    ("sentence: 2}", "sentence: 9}", "people/ana-sousa.md: cites paragraph 1, sentence 9 of 'sousa-meets', which has "
-                                     "no such sentence"),
-    ("article: sousa-meets, paragraph: 1, sentence: 2", "article: sousa-meet, paragraph: 1, sentence: 2",
-     "people/ana-sousa.md: cites article 'sousa-meet', but content/articles/sousa-meet.md does not exist; did you "
-     "mean 'sousa-meets'?"),
+    ("sentence: 2}", "sentence: 9}", "people/ana-sousa.md:9: ties item 1 cites paragraph 1, sentence 9 of "
+                                     "'sousa-meets', which has no such sentence"),
+    ("{role: Prime Minister, article: sousa-meets", "{role: Prime Minister, article: sousa-meet",
+     "people/ana-sousa.md:7: roles item 1 cites article 'sousa-meet', but content/articles/sousa-meet.md does not "
+     "exist; did you mean 'sousa-meets'?"),
     ("institutions/european-commission", "institutions/european-comission",
-     "people/ana-sousa.md: tie's target is 'european-comission', but content/institutions/european-comission.md "
-     "does not exist; did you mean 'european-commission'?"),
+     "people/ana-sousa.md:9: ties item 1: its target is 'european-comission', but "
+     "content/institutions/european-comission.md does not exist; did you mean 'european-commission'?"),
     ("type: met with", "type: met", "people/ana-sousa.md:8: ties item 1: each tie needs 'type' (one of 'member of', "
                                     "'leads', 'criticised', 'met with')"),
     ("{role: Prime Minister,", "{", "people/ana-sousa.md:6: roles item 1: each role needs 'role' (text)"),

@@ -782,8 +782,9 @@ def test_an_edit_to_a_sentence_a_role_cites_renders_the_page_that_shows_it(site:
     page = _article(site, "b.txt")
     reis = site / "content/people/marta-reis.md"
     text = reis.read_text()
-    reis.write_text(text.replace("\n---\n", f"\nroles:\n- {{role: Budget Judge, article: {page.stem}, paragraph: 3, "
-                                          "sentence: 1}\n---\n", 1))
+    roles = f"roles:\n- {{role: Budget Judge, article: {page.stem}, paragraph: 3, sentence: 1}}\n"
+    reis.write_text(re.sub(r"(?m)^roles:.*\n(?:[- ].*\n)*", lambda _: roles, text, count=1))
+    assert "Budget Judge" in reis.read_text()
     build(site)
     page.write_text(page.read_text().replace("cost less than planned", "cost far less than planned"))
     report = build(site)

@@ -85,7 +85,7 @@ def test_unknown_person_slug_fails_with_did_you_mean(tmp_path: Path, write: Writ
     path = write("content/articles/x.md", ARTICLE.replace("[ana-sousa]", "[ana-souza]"))
     with pytest.raises(BuilderError) as caught:
         build(tmp_path)
-    assert str(caught.value) == (f"{path}: article lists 'ana-souza', but content/people/ana-souza.md does not "
+    assert str(caught.value) == (f"{path}:4: article lists 'ana-souza', but content/people/ana-souza.md does not "
                                  "exist; did you mean 'ana-sousa'?")
 
 
