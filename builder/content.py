@@ -728,9 +728,20 @@ def page_slug(path: Path) -> str:
     """A page's slug is its file name; it must already be a clean slug so that its URL is safe."""
     slug = path.stem
     if not _is_slug(slug):
-        raise ContentError(path, None, f"file name '{path.name}' is not a valid slug; rename it to "
-                                       f"'{make_slug(slug) or 'page'}.md'")
+        clean = path.with_name(f"{make_slug(slug) or 'page'}.md")
+        if _another(clean, path):
+            raise ContentError(path, None, f"file name '{path.name}' is not a valid slug, and '{clean.name}' is "
+                                           f"another page; merge the two, or rename it to a slug of your own")
+        raise ContentError(path, None, f"file name '{path.name}' is not a valid slug; rename it to '{clean.name}'")
     return slug
+
+
+def _another(path: Path, page: Path) -> bool:
+    """Whether ``path`` is a file other than ``page`` (on a file system that ignores case it may be the same)."""
+    try:
+        return not path.samefile(page)
+    except OSError:
+        return False
 
 
 def _is_slug(slug: str) -> bool:

@@ -33,6 +33,7 @@ from builder.content import (
     content_pages,
     escape_markdown,
     make_slug,
+    page_slug,
     render_page,
 )
 from builder.errors import BuilderError, ContentError, raise_all
@@ -592,8 +593,8 @@ def read_pages(content_dir: Path, reader: PageReader
     """Every readable content page as (front matter, body), and the raw text of every page (read when first
     asked for: ingest looks at few), keyed by path relative to content/.
 
-    A page that cannot be read is left out of the first mapping but kept in the second, so ingest never writes
-    over it; the build reports its error.
+    A page that cannot be read, or whose file name is not a slug, is left out of the first mapping but kept in the
+    second, so ingest never writes over it nor lists it in articles; the build reports its error.
     """
     pages: dict[str, tuple[dict[str, Any], str]] = {}
     files: dict[str, Path] = {}
@@ -601,6 +602,7 @@ def read_pages(content_dir: Path, reader: PageReader
         key = f"{section}/{path.name}"
         files[key] = path
         try:
+            page_slug(path)
             meta, _, body, _ = reader.read(path)
         except BuilderError:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -208,3 +209,18 @@ def test_links_to_sentences_are_checked_and_lead_to_the_sentence(tmp_path: Path,
         build(tmp_path)
     assert str(caught.value) == (f"{page}:7: broken link '../articles/sousa-meets.md#p1-s3': the page has no anchor "
                                  "'#p1-s3' (paragraphs are #p1 to #p1)")
+
+
+def test_a_page_whose_name_is_not_a_slug_is_reported_and_left_out_of_ingest(tmp_path: Path, write: Write) -> None:
+    write("seeds/a.txt", " date 2021-06-10 WASHINGTON (AP) — President Joe Biden met Senator Bob Menendez.\n")
+    build(tmp_path)
+    articles = {p: p.read_text() for p in (tmp_path / "content/articles").iterdir()}
+    copy = write("content/people/Joe-Biden.md", (tmp_path / "content/people/joe-biden.md").read_text())
+    with pytest.raises(BuilderError) as caught:
+        build(tmp_path)
+    assert str(caught.value) == (f"{copy}: file name 'Joe-Biden.md' is not a valid slug, and 'joe-biden.md' is "
+                                 "another page; merge the two, or rename it to a slug of your own")
+    assert {p: p.read_text() for p in (tmp_path / "content/articles").iterdir()} == articles
+    copy.rename(tmp_path / "content/people/Biden.md")
+    with pytest.raises(BuilderError, match=re.escape("'Biden.md' is not a valid slug; rename it to 'biden.md'")):
+        build(tmp_path)
