@@ -760,9 +760,18 @@ def make_slug(text: str, max_length: int = 80) -> str:
     return str(slugify(text, max_length=max_length, word_boundary=True, save_order=True))
 
 
+class _Dumper(yaml.CSafeDumper):
+    """PyYAML's safe dumper (libyaml), writing dates as the loader reads them (``_Loader``): as text, unquoted.
+    A date read from a page and written again stays ``date: 2021-06-09``, not ``'2021-06-09'``."""
+
+
+_Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+_Dumper.add_representer(dt.date, lambda dumper, day: dumper.represent_str(day.isoformat()))
+
+
 def render_page(meta: dict[str, Any], body: str) -> str:
     """The text of a page file: front matter in the given key order, then the body."""
-    front = yaml.dump(meta, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1000,
+    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000,
                       default_flow_style=False)  # libyaml: four times as fast as PyYAML's own dumper, the same
     # text for ordinary text (emoji and some control characters are written differently, and read back the same)
     return f"---\n{front}---\n\n{body.rstrip()}\n" if body.strip() else f"---\n{front}---\n"

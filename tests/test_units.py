@@ -211,3 +211,17 @@ def test_ingest_compares_front_matter_as_the_standard_library_writes_it_to_json(
 
 def test_ingest_compares_a_number_that_is_not_one_as_the_standard_library_writes_it() -> None:
     assert math.isnan(_norm({"a": [float("nan")]})["a"][0])
+
+
+@pytest.mark.parametrize("page", sorted((REPO / "content").rglob("*.md")), ids=lambda p: p.name)
+def test_a_page_read_and_written_again_is_the_same_text(page: Path) -> None:
+    """Ingest writes a page it updates from what it read: nothing the editor did not change may change (a date
+    was written again quoted, as text)."""
+    text = page.read_text(encoding="utf-8")
+    meta, _, body, _ = parse_page(page, text)
+    assert render_page(meta, body) == text
+
+
+def test_dates_are_written_unquoted_whether_read_as_text_or_made_as_dates() -> None:
+    assert render_page({"date": dt.date(2021, 6, 8), "read": "2021-06-09", "number": "12", "word": "yes"}, "") == (
+        "---\ndate: 2021-06-08\nread: 2021-06-09\nnumber: '12'\nword: 'yes'\n---\n")
