@@ -87,6 +87,9 @@ def load_config(site_dir: Path) -> SiteConfig:
         raise ConfigError(site_dir, None, "site folder does not exist; pass an existing folder to --site")
     path = root / CONFIG_NAME
     if not path.exists():
+        if not any((root / name).exists() for name in ("seeds", "content", "templates")):
+            raise ConfigError(root, None, "holds no site (no site.yaml, seeds/ or content/); run the builder in "
+                                              "a site's folder, pass one with --site, or make seeds/ here")
         return parse_config(root, path, "")
     try:
         text = path.read_text(encoding="utf-8")

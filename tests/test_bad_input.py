@@ -311,3 +311,13 @@ def test_a_number_of_processes_below_one_is_refused(tmp_path: Path, jobs: str,
         assert capsys.readouterr().err.splitlines()[-1] == (
             f"builder {verb}: error: argument --jobs: {jobs!r} is not a number of processes; give 1 or more")
     assert not (tmp_path / "output").exists()
+
+
+def test_a_folder_that_holds_no_site_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`builder build` run in the wrong folder says so instead of making an empty site there."""
+    for verb in ("build", "ingest", "serve"):
+        assert main([verb, "--site", str(tmp_path)]) == 1
+        assert capsys.readouterr().err == (f"error: {tmp_path}: holds no site (no site.yaml, seeds/ or content/); "
+                                           "run the builder in a site's folder, pass one with --site, or make "
+                                           "seeds/ here\n")
+    assert list(tmp_path.iterdir()) == []
