@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from builder.errors import BuilderError, ConfigError, raise_all
+from builder.errors import BuilderError, ConfigError, raise_all, yaml_problem
 
 CONFIG_NAME = "site.yaml"
 
@@ -136,7 +136,7 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise ConfigError(path, line, f"invalid YAML: {exc.problem or exc.context}") from exc
+        raise ConfigError(path, line, f"invalid YAML: {yaml_problem(exc.problem or exc.context)}") from exc
 
 
 def _line_of(node: yaml.MappingNode, key: str) -> int:

@@ -24,7 +24,7 @@ import frontmatter
 import yaml
 
 from builder import records
-from builder.errors import BuilderError, ContentError, raise_all
+from builder.errors import BuilderError, ContentError, raise_all, yaml_problem
 from builder.processes import can_fork, forked_map
 from builder.snapshot import settled_stamp
 from builder.version import builder_digest
@@ -619,7 +619,8 @@ def _compose(path: Path, loader: _Loader) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
         line = int(mark.line) + 1 if mark is not None else 2
-        raise ContentError(path, line, f"invalid YAML in front matter: {exc.problem or exc.context}") from exc
+        problem = yaml_problem(exc.problem or exc.context)
+        raise ContentError(path, line, f"invalid YAML in front matter: {problem}") from exc
 
 
 def _unknown_keys(path: Path, meta: dict[str, Any], lines: dict[str, int], section: Section) -> list[str]:

@@ -101,3 +101,23 @@ def raise_all(problems: Sequence[BuilderError]) -> None:
         raise problems[0]
     if problems:
         raise BuildFailed(problems)
+
+
+_YAML_HINTS = (
+    ("mapping values are not allowed", "write each field on its own line as 'key: value', and put a value that "
+                                       "holds ': ' in quotes"),
+    ("tab character", "indent with spaces, not tabs"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("expected ',' or ']'", "close the list with ']', and put an item that holds a comma or bracket in quotes"),
+    ("expected ',' or '}'", "close the mapping with '}'"),
+    ("end of stream", "close the quotation mark the value opens"),
+    ("expected <document start>", "start each field at the beginning of its line"),
+    ("could not find expected ':'", "write each field as 'key: value', and put a value that goes on to the next "
+                                    "line in quotes"),
+)
+
+
+def yaml_problem(problem: str | None) -> str:
+    """What PyYAML found wrong, and how to mend the common mistakes behind it."""
+    text = problem or "cannot be read"
+    return text + next((f"; {hint}" for marker, hint in _YAML_HINTS if marker in text), "")

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from builder.errors import BuilderError, SeedError, raise_all
+from builder.errors import BuilderError, SeedError, raise_all, yaml_problem
 
 SEED_SUFFIXES = (".txt", ".md", ".markdown")
 MAX_SEED_BYTES = 5_000_000
@@ -151,7 +151,8 @@ def _load_front_matter(path: Path, text: str) -> dict[str, Any]:
         meta = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
-        raise SeedError(path, mark.line + 2 if mark else 2, f"invalid YAML front matter: {exc.problem}") from exc
+        raise SeedError(path, mark.line + 2 if mark else 2,
+                        f"invalid YAML front matter: {yaml_problem(exc.problem)}") from exc
     if meta is None:
         return {}
     if not isinstance(meta, dict):
