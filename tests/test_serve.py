@@ -254,7 +254,8 @@ def test_serve_rebuilds_on_edit_and_survives_a_broken_page(preview: Preview, tmp
     status = json.loads(fetch(preview.base + "__builder__/status?page=/people/ana-sousa/"))
     assert status["ok"] is False
     assert status["problems"] == ["content/people/ana-sousa.md:2: invalid YAML in front matter: did not find "
-                                  "expected ',' or ']'"]
+                                  "expected ',' or ']'; close the list with ']', and put an item that holds a comma "
+                                  "or bracket in quotes"]
     assert preview.process.poll() is None, "the server died on a bad edit"
     assert "Leads the minority government." in fetch(preview.base + "people/ana-sousa/")
     page.write_text(original + "\nBack to normal.\n")

@@ -96,7 +96,8 @@ def test_every_bad_page_is_reported_before_failing(tmp_path: Path, write: Write)
     with pytest.raises(BuildFailed) as caught:
         build(tmp_path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{bad_yaml}:2: invalid YAML in front matter: did not find expected ',' or ']'",
+        f"{bad_yaml}:2: invalid YAML in front matter: did not find expected ',' or ']'; close the list with ']', "
+        "and put an item that holds a comma or bracket in quotes",
         f"{no_name}:2: front matter has no 'name'; add 'name: ...'",
     ]
 
