@@ -348,11 +348,12 @@ def _quote_problems(articles: Iterable[Article]) -> Iterable[BuilderError]:
     """Every quotation must be in the paragraph it names, word for word (spaces aside): the site shows the words
     as the speaker's and links to the paragraph."""
     for article in articles:
-        texts = [" ".join(p.text.split()) for p in article.paragraphs]
         for number, quote in enumerate(article.page.quotes, 1):
             words = " ".join(quote.text.split())
-            if 0 < quote.paragraph <= len(texts) and words in texts[quote.paragraph - 1]:
+            if 0 < quote.paragraph <= len(article.paragraphs) and \
+                    words in " ".join(article.paragraphs[quote.paragraph - 1].text.split()):
                 continue
+            texts = [" ".join(p.text.split()) for p in article.paragraphs]
             holder = next((n for n, text in enumerate(texts, 1) if words and words in text), None)
             hint = f"; did you mean paragraph {holder}?" if holder else \
                 "; copy the words from the article as written there, or set 'paragraph' to the one that holds them"
