@@ -138,6 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         for step in plan.steps:
             if step.action != "unchanged" or args.verbose:
                 print(f"{_VERBS[step.action][args.dry_run]} content/{step.path}: {step.reason}")
+        _print_warnings(plan.warnings)
         counts = plan.counts()
         print(", ".join(f"{counts.get(a, 0)} {_VERBS[a][args.dry_run]}" for a in _VERBS))
     else:

@@ -91,6 +91,8 @@ class IngestPlan:
     """One step per file ingest considered, by path."""
     record: dict[str, Any] = field(default_factory=dict)
     """The new record: the last generated version of each page."""
+    warnings: tuple[str, ...] = ()
+    """Harmless problems in seeds/ (files that are not seeds, fields nothing reads)."""
 
     @property
     def create(self) -> tuple[Step, ...]:

@@ -7,7 +7,7 @@ import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -124,15 +124,17 @@ def _without_cycle_collection(work: Callable[P, R]) -> Callable[P, R]:
 
 @_without_cycle_collection
 def ingest(config: SiteConfig, dry_run: bool = False, reader: PageReader | None = None,
-           progress: Progress | None = None, workers: int = 1) -> IngestPlan:
+           progress: Progress | None = None, workers: int = 1, strict: bool = False) -> IngestPlan:
     """Bring content/ up to date with seeds/ without losing an edit (only plan it when ``dry_run``); many new
     seeds and content pages are read in ``workers`` processes. Without a ``reader``, the pages are read through
-    the site's cache of parsed pages, which is then brought up to date."""
+    the site's cache of parsed pages, which is then brought up to date. With ``strict``, warnings about seeds/
+    fail it before it writes anything."""
     keep = reader is None
     reader = reader or page_reader(config.root)
     drafts, found = _drafts(config, reader, dry_run, workers, progress)
     add_moves(drafts, found.moved, found.record, found.disk)
-    plan = plan_ingest(drafts, found.disk, found.files, found.record)
+    plan = replace(plan_ingest(drafts, found.disk, found.files, found.record), warnings=found.warnings)
+    _refuse_warnings(plan.warnings, strict)
     if not dry_run:
         apply_plan(plan, config.content_dir, config.root, reader.changed_since_read)
     if keep and not dry_run:
@@ -152,6 +154,8 @@ class _Found:
     """What the last ingest wrote, renames followed."""
     moved: Mapping[str, str]
     """Entities' earlier slugs -> their pages now."""
+    warnings: tuple[str, ...]
+    """About seeds/: files that are not seeds, fields of seeds that nothing reads."""
 
 
 def _drafts(config: SiteConfig, reader: PageReader, dry_run: bool, workers: int, progress: Progress | None
@@ -162,6 +166,7 @@ def _drafts(config: SiteConfig, reader: PageReader, dry_run: bool, workers: int,
     core; a build that finds both new seeds and many changed pages is rare. The seeds and what extraction found
     in them are let go once the pages are drafted, before the plan is made."""
     from builder.cache import SeedCache  # seeds are read only when they changed: a build after an edit skips it
+    from builder.seeds import other_files
 
     cache = SeedCache(config.root)
     seeds = cache.load_seeds(config.seeds_dir)
@@ -173,7 +178,8 @@ def _drafts(config: SiteConfig, reader: PageReader, dry_run: bool, workers: int,
                             moved)
     if not dry_run:
         cache.save()
-    return drafts, _Found(disk, files, record, moved)
+    warnings = (*other_files(config.seeds_dir), *(w for seed in seeds for w in seed.warnings))
+    return drafts, _Found(disk, files, record, moved, warnings)
 
 
 @_without_cycle_collection
@@ -207,8 +213,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
             return edited
     reader = reader or page_reader(config.root)
     reader.recheck()
-    plan = ingest(config, reader=reader, progress=progress, workers=workers) if check.must_ingest else \
-        IngestPlan(())
+    plan = ingest(config, reader=reader, progress=progress, workers=workers, strict=strict) \
+        if check.must_ingest else IngestPlan(())
     stamps = check.now  # of the inputs as this build reads them: an edit saved later is built by the next one
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
@@ -218,7 +224,7 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     _read_ahead(config, reader, workers, pages)
     content = load_content(config.content_dir, reader, pages)
     _go_on(stop, "reading content")
-    warnings = config.warnings + content.warnings
+    warnings = config.warnings + plan.warnings + content.warnings
     _refuse_warnings(warnings, strict)
     _tell(progress, "building the site model")
     site = build_site(config, content, reader.memo)

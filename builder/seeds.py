@@ -8,6 +8,7 @@ YAML front matter instead.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -49,6 +50,8 @@ class Seed:
     """The text, one string per paragraph, whitespace collapsed, dateline removed."""
     lines: tuple[int, ...]
     """The 1-based line where each paragraph starts in the seed file."""
+    warnings: tuple[str, ...] = ()
+    """Harmless problems to tell the user: front-matter fields a Markdown seed holds that nothing reads."""
 
     @property
     def name(self) -> str:
@@ -67,6 +70,16 @@ def load_seeds(seeds_dir: Path) -> list[Seed]:
             problems.append(exc)
     raise_all(problems)
     return seeds
+
+
+def other_files(seeds_dir: Path) -> list[str]:
+    """Warnings for what ``seeds_dir`` holds that is not read as a seed (hidden files aside)."""
+    if not seeds_dir.is_dir():
+        return []
+    seeds = set(list_seed_files(seeds_dir))
+    found = sorted(p for p in seeds_dir.iterdir() if not p.name.startswith(".") and p not in seeds)
+    return [f"{p}: not read: seeds are .txt, .md or .markdown files in seeds/ itself"
+            + ("" if p.is_dir() else "; rename it, or move it out of seeds/") for p in found]
 
 
 def list_seed_files(seeds_dir: Path) -> list[Path]:
@@ -143,7 +156,19 @@ def _parse_markdown_seed(path: Path, text: str) -> Seed:
     if not paragraphs:
         raise SeedError(path, body_line, "seed has front matter but no text; add the article below it")
     return Seed(path, date, str(meta.get("dateline") or dateline), str(meta.get("source") or source),
-                str(meta.get("title") or ""), paragraphs, lines)
+                str(meta.get("title") or ""), paragraphs, lines, tuple(_unread_fields(path, text, meta)))
+
+
+SEED_FIELDS = ("title", "date", "dateline", "source")
+"""What a Markdown seed's front matter may hold."""
+
+
+def _unread_fields(path: Path, text: str, meta: dict[str, Any]) -> Iterator[str]:
+    for key in meta:
+        if key not in SEED_FIELDS:
+            close = difflib.get_close_matches(str(key), SEED_FIELDS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"a seed's front matter holds {', '.join(SEED_FIELDS)}"
+            yield f"{path}:{_key_line(text, str(key))}: unknown field '{key}' ignored ({hint})"
 
 
 def _load_front_matter(path: Path, text: str) -> dict[str, Any]:

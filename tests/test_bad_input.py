@@ -321,3 +321,25 @@ def test_a_folder_that_holds_no_site_is_refused(tmp_path: Path, capsys: pytest.C
                                            "run the builder in a site's folder, pass one with --site, or make "
                                            "seeds/ here\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_what_seeds_holds_that_is_not_read_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "seeds/old").mkdir(parents=True)
+    (tmp_path / "seeds/a.txt").write_text(SEED)
+    (tmp_path / "seeds/notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "seeds/b.md").write_text("---\ntitle: Talks resume\ndate: 2024-03-06\nauthor: Bob\nsorce: AP\n---\n\n"
+                                         "Prime Minister Ana Sousa spoke.\n")
+    seeds = tmp_path / "seeds"
+    warnings = [f"warning: {seeds}/b.md:4: unknown field 'author' ignored (a seed's front matter holds title, date, "
+                "dateline, source)",
+                f"warning: {seeds}/b.md:5: unknown field 'sorce' ignored (did you mean 'source'?)",
+                f"warning: {seeds}/notes.docx: not read: seeds are .txt, .md or .markdown files in seeds/ itself; "
+                "rename it, or move it out of seeds/",
+                f"warning: {seeds}/old: not read: seeds are .txt, .md or .markdown files in seeds/ itself"]
+    strict = run_build(tmp_path, "--strict")
+    assert strict.returncode == 1
+    assert not (tmp_path / "content").exists(), "--strict refuses before ingest writes"
+    result = run_build(tmp_path)
+    assert result.returncode == 0
+    assert sorted(line for line in result.stderr.splitlines() if "base_url" not in line) == sorted(warnings)
+    assert (tmp_path / "output/articles/talks-resume/index.html").exists()
