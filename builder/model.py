@@ -271,7 +271,8 @@ def with_article(site: Site, page: ArticlePage) -> Site | None:
     if links:
         return None
     article = Article(page, tuple(paragraphs))
-    drawn = summary_mentions(find_mentions(article, site.entities))
+    found = find_mentions(article, site.entities)
+    drawn = summary_mentions(found)
     summaries = {}
     for key in page.entity_keys:
         if site.summary_from.get(key) == page.slug and not site.entities[key].page.summary:
@@ -280,6 +281,7 @@ def with_article(site: Site, page: ArticlePage) -> Site | None:
             summaries[key] = one_line(drawn[key].sentence)
     return replace(site, articles=tuple(article if a is old else a for a in site.articles),
                    by_slug=MappingProxyType({**site.by_slug, page.slug: article}),
+                   mentions_in=MappingProxyType({**site.mentions_in, page.slug: tuple(found)}),
                    summaries=MappingProxyType({**site.summaries, **summaries}))
 
 

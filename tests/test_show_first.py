@@ -25,7 +25,8 @@ def _article(root: Path, seed: str) -> Path:
     lambda text: text.replace("title: ", "title: Revised ", 1),
     lambda text: text.replace("Rui Lopes opened", "Rui Lopes, an engineer, opened"),  # his drawn summary's source
     lambda text: text.replace("Lopes thanked Ana Sousa", "Lopes thanked Prime Minister Ana Sousa"),
-], ids=["text", "title", "summary source", "names"])
+    lambda text: text.replace("\n---\n\n", "\n---\n\nThe meeting ended late.\n\n", 1),  # who the lede names
+], ids=["text", "title", "summary source", "names", "new lede"])
 def test_the_page_shown_first_is_the_page_the_build_writes(site: Path, edit: Edit) -> None:  # noqa: F811
     model = load_site(site)
     article = _article(site, "b.txt")
