@@ -56,6 +56,7 @@ from builder.snapshot import (
     Check,
     Snapshot,
     check_inputs,
+    ingest_pending,
     last_build_file,
     load_last,
     report_line,
@@ -213,6 +214,9 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
             return edited
     reader = reader or page_reader(config.root)
     reader.recheck()
+    pending = ingest_pending(config.root)
+    if check.must_ingest:
+        _mark(pending)  # until this build succeeds
     plan = ingest(config, reader=reader, progress=progress, workers=workers, strict=strict) \
         if check.must_ingest else IngestPlan(())
     stamps = check.now  # of the inputs as this build reads them: an edit saved later is built by the next one
@@ -274,8 +278,15 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
     warnings += _recorded(last_build_file(config.root, out), with_output(stamps, out), {
         "pages": dict(counter), "warnings": list(warnings), "complete": complete, "deferred": bool(later)})
+    pending.unlink(missing_ok=True)
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)
+
+
+def _mark(path: Path) -> None:
+    """Leave the (empty) file ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
 
 
 def _recorded(path: Path, snapshot: Snapshot, summary: dict[str, Any]) -> tuple[str, ...]:

@@ -67,10 +67,12 @@ class Check:
 
     @property
     def must_ingest(self) -> bool:
-        """Seeds, the list of content files or the builder changed (a new extractor may find more)."""
+        """Seeds, the list of content files or the builder changed (a new extractor may find more), or a build
+        that ingested failed after it (``ingest_pending``)."""
         return (self.last is None or self.last.seeds != self.now.seeds
                 or set(self.last.content) != set(self.now.content)
-                or self.last.rest["builder"] != self.now.rest["builder"])
+                or self.last.rest["builder"] != self.now.rest["builder"]
+                or bool(self.now.rest.get("ingest pending")))
 
 
 def check_inputs(config: SiteConfig, out: Path) -> Check:
@@ -94,7 +96,8 @@ def take_snapshot(config: SiteConfig, out: Path, content_only: Snapshot | None =
     alone = {config_file: _stamp(config_file)}
     _settled(content, seeds, templates, alone)
     rest = {"site.yaml": alone[config_file], "templates": templates,
-            "builder": builder_digest(), "output": _inode(out), "boot": boot_id()}
+            "builder": builder_digest(), "output": _inode(out), "boot": boot_id(),
+            "ingest pending": ingest_pending(config.root).exists()}
     return Snapshot(seeds, content, rest)
 
 
@@ -153,8 +156,17 @@ def boot_id() -> str:
 
 
 def with_output(snapshot: Snapshot, out: Path) -> Snapshot:
-    """The snapshot with the output folder as it is now (a build replaces it)."""
-    return Snapshot(snapshot.seeds, snapshot.content, {**snapshot.rest, "output": _inode(out)})
+    """The snapshot as a build that succeeded records it: with the output folder as it is now (a build replaces
+    it), and no ingest pending."""
+    return Snapshot(snapshot.seeds, snapshot.content, {**snapshot.rest, "output": _inode(out),
+                                                        "ingest pending": False})
+
+
+def ingest_pending(site_root: Path) -> Path:
+    """A file that says a build began to ingest and has not succeeded since: ingest may have changed content/ and
+    its record (``.builder/ingest.json``) before the build failed, so the next build ingests again, whatever
+    else changed (a page deleted and written back, say, leaves the list of content files as it was)."""
+    return site_root / ".builder" / "ingest.pending"
 
 
 def state_file(site_root: Path, out: Path) -> Path:

@@ -1152,3 +1152,23 @@ def test_a_new_article_renders_the_pages_it_reaches_not_every_page(site: Path, t
     untouched |= {"people/ana-sousa/", "people/rui-lopes/", "institutions/port-authority/"}
     assert not rendered & untouched, rendered & untouched
     assert _tree(site / "output") == _clean_build(site, tmp_path)
+
+
+def test_a_build_that_failed_after_ingest_changed_content_is_ingested_again(site: Path, tmp_path: Path) -> None:
+    """Ingest may rewrite content/ and its record before the build fails: the next build ingests again, even when
+    the list of content files and the seeds are what the last build that succeeded saw."""
+    sousa = site / "content/people/ana-sousa.md"
+    sousa.write_text(sousa.read_text().replace("type: met with", "type: criticised"))  # her ties are the editor's
+    build(site)
+    institution = site / "content/institutions/carlos-mendes-of-the-port-authority.md"
+    kept = institution.read_bytes()
+    institution.unlink()  # ingest takes it out of the article, then her tie's target is missing
+    with pytest.raises(BuilderError, match="its target is 'carlos-mendes-of-the-port-authority'"):
+        build(site)
+    articles = site / "content/articles"
+    assert not any("carlos-mendes-of-the-port-authority" in p.read_text() for p in articles.iterdir())
+    institution.write_bytes(kept)
+    build(site)
+    assert any("carlos-mendes-of-the-port-authority" in p.read_text() for p in articles.iterdir())
+    assert _tree(site / "output") == _clean_build(site, tmp_path)
+    assert build(site).rendered == 0
