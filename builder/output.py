@@ -75,12 +75,19 @@ def check_output_dir(out_dir: Path, sources: Iterable[Path]) -> None:
                                              "choose another --out")
 
 
+MARKER = ".builder-output"
+"""A file in every output folder (as Sphinx leaves ``.buildinfo``): it tells a folder the builder wrote, wherever
+it is copied or cloned to, from a folder of other things given as ``--out``."""
+MARKER_TEXT = b"This folder is written by builder: each build replaces all of it, so keep nothing else in it.\n"
+
+
 def refuse_foreign_output(out_dir: Path, state_file: Path, own: Path) -> None:
     """Refuse an output folder that holds files this builder did not write there (a folder of other things given
     as ``--out``): a build would move them into the twin, and a later one delete them. The site's ``own`` output
-    folder is the builder's whatever it holds; any other folder is the builder's once its state file records it."""
+    folder is the builder's whatever it holds; any other folder is the builder's when it holds ``MARKER`` or its
+    state file records it (a folder written before the marker was)."""
     out = out_dir.resolve()
-    if out == own.resolve() or not out.is_dir():
+    if out == own.resolve() or not out.is_dir() or (out / MARKER).is_file():
         return
     try:
         with os.scandir(out) as entries:
@@ -142,7 +149,7 @@ def write_site(produce: Callable[[Store], Iterable[Stored]], reused: Sequence[st
             known[path] = UNKNOWN  # until its process reports it stored
         target: dict[str, str] = {}
         written = 0
-        for stored in produce(writer.store):
+        for stored in (*produce(writer.store), writer.store(MARKER, MARKER_TEXT)):
             target[stored.path] = known[stored.path] = stored.digest
             written += stored.written
         target.update(_reused(reused, live))

@@ -296,6 +296,9 @@ def test_output_folder_of_other_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "seeds/a.txt").write_text(SEED + "\nSousa left on Wednesday.\n")
     assert run_build(tmp_path, "--out", str(www)).returncode == 0, "a folder the builder wrote stays its own"
     assert (www / "index.html").exists()
+    shutil.rmtree(tmp_path / ".builder/cache")  # a fresh clone of a site that commits its output, say
+    (tmp_path / "seeds/a.txt").write_text(SEED + "\nSousa left on Thursday.\n")
+    assert run_build(tmp_path, "--out", str(www)).returncode == 0, "known by the file it holds"
     (tmp_path / "output").mkdir()
     (tmp_path / "output/notes.txt").write_text("the site's own output folder is the builder's")
     assert run_build(tmp_path).returncode == 0
