@@ -130,10 +130,11 @@ def _parse_plain_seed(path: Path, text: str) -> Seed:
     if match.group(2).strip():
         lede, dateline, source = split_dateline(match.group(2))
         text = lede + "\n" + rest
-    else:  # the dateline may open the next line of text
+    else:  # the dateline may open the next line of text, when it is plainly one: with its agency or region
         lede, dateline, source = split_dateline(rest)
-        skipped = rest[:len(rest) - len(rest.lstrip())].count("\n")  # blank lines before it, kept for line numbers
-        text = "\n" + ("\n" * skipped + lede if dateline else rest)
+        if not (source or "," in dateline):
+            lede, dateline, source = rest, "", ""
+        text = "\n" + "\n" * rest[:len(rest) - len(lede)].count("\n") + lede  # line numbers kept
     paragraphs, lines = _split_paragraphs(text, first_line=1)
     if not paragraphs:
         raise SeedError(path, 1, "seed has a date but no text; add the article's paragraphs after it")
@@ -193,6 +194,8 @@ def _key_line(text: str, key: str) -> int:
 
 
 def _parse_date(path: Path, line: int, value: object) -> dt.date:
+    if isinstance(value, dt.datetime):  # ``date: 2021-06-09 10:00:00``: the day is what the site shows
+        return value.date()
     if isinstance(value, dt.date):
         return value
     text = str(value)

@@ -52,6 +52,25 @@ def test_text_on_the_line_after_the_date_without_a_dateline() -> None:
         "", ("The minister said on Monday that talks would resume.",), (3,))
 
 
+@pytest.mark.parametrize("first", ["UPDATE — The vote was moved to Friday.", "OK — so the budget passed."])
+def test_capitals_and_a_dash_on_the_next_line_are_not_a_dateline_without_agency_or_region(first: str) -> None:
+    seed = parse_seed(Path("a.txt"), f" date 2021-06-16\n{first}\n\nMore.\n")
+    assert (seed.dateline, seed.paragraphs, seed.lines) == ("", (first, "More."), (2, 4))
+
+
+def test_a_dateline_alone_on_its_line_keeps_the_line_numbers() -> None:
+    seed = parse_seed(Path("a.txt"), " date 2021-06-09\nWASHINGTON (AP) —\n\nThe president spoke.\n\nMore.\n")
+    assert (seed.dateline, seed.paragraphs, seed.lines) == ("WASHINGTON (AP)", ("The president spoke.", "More."),
+                                                            (4, 6))
+    region = parse_seed(Path("a.txt"), " date 2021-06-09\nKABUL, Afghanistan — Text.\n")
+    assert (region.dateline, region.paragraphs) == ("KABUL, Afghanistan", ("Text.",))
+
+
+def test_a_date_with_a_time_in_a_markdown_seed_is_its_day() -> None:
+    seed = parse_seed(Path("a.md"), "---\ndate: 2021-06-09 10:00:00\n---\n\nText.\n")
+    assert seed.date == dt.date(2021, 6, 9) and type(seed.date) is dt.date
+
+
 def test_seed_without_dateline_keeps_its_first_words() -> None:
     seed = parse_seed(Path("a.txt"), " date 2020-01-02 The minister said on Monday that talks would resume.\n")
     assert seed.dateline == ""
