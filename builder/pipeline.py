@@ -228,7 +228,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     _read_ahead(config, reader, workers, pages)
     content = load_content(config.content_dir, reader, pages)
     _go_on(stop, "reading content")
-    warnings = config.warnings + plan.warnings + content.warnings
+    seeds_warnings = plan.warnings if check.must_ingest else tuple(check.summary.get("seeds warnings", ()))
+    warnings = config.warnings + seeds_warnings + content.warnings  # seeds/ is looked at only when ingesting
     _refuse_warnings(warnings, strict)
     _tell(progress, "building the site model")
     site = build_site(config, content, reader.memo)
@@ -277,7 +278,8 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     warnings += base_url_warning(config)
     complete = not written.search_stale and not later  # else the next build has work left even if nothing changes
     warnings += _recorded(last_build_file(config.root, out), with_output(stamps, out), {
-        "pages": dict(counter), "warnings": list(warnings), "complete": complete, "deferred": bool(later)})
+        "pages": dict(counter), "warnings": list(warnings), "seeds warnings": list(seeds_warnings),
+        "complete": complete, "deferred": bool(later)})
     pending.unlink(missing_ok=True)
     return BuildReport(plan, counter, len(stale), written.written, time.perf_counter() - started, warnings, reasons,
                        written.search_stale, len(later), site)

@@ -346,3 +346,8 @@ def test_what_seeds_holds_that_is_not_read_is_a_warning(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert sorted(line for line in result.stderr.splitlines() if "base_url" not in line) == sorted(warnings)
     assert (tmp_path / "output/articles/talks-resume/index.html").exists()
+    person = tmp_path / "content/people/ana-sousa.md"
+    person.write_text(person.read_text() + "\nLeads the government.\n")  # a build that renders, not ingests
+    again = run_build(tmp_path)
+    assert sorted(line for line in again.stderr.splitlines() if "base_url" not in line) == sorted(warnings)
+    assert run_build(tmp_path, "--strict").returncode == 1
