@@ -489,18 +489,21 @@ def merge_page(base: dict[str, Any], disk: tuple[dict[str, Any], str],
     merged: dict[str, Any] = {}
     updated: list[str] = []
     conflicts: list[str] = []
+    merged_body, body_change = _merge_value(body.strip(), base_body, new[1].strip(), body, new[1])
+    own_body = body.strip() != new[1].strip() and body_change != "updated"  # the body stays the editor's
     for key in _unique([*meta, *new[0]]):
         mine, old, theirs = meta.get(key, _MISSING), base_meta.get(key, _MISSING), new[0].get(key, _MISSING)
         if key == "moved_from":
             value, change = _merge_slugs(mine, old, theirs)
         else:
             value, change = _merge_value(_norm(mine), _norm(old), _norm(theirs), mine, theirs)
+        if key == "quotes" and own_body and change == "updated":  # quotations cite the body: they go with it
+            value, change = mine, "conflict"
         if value is not _MISSING:
             merged[key] = value
         _note(change, key, theirs, updated, conflicts)
-    value, change = _merge_value(body.strip(), base_body, new[1].strip(), body, new[1])
-    _note(change, "body", new[1], updated, conflicts)
-    return merged, value, updated, conflicts
+    _note(body_change, "body", new[1], updated, conflicts)
+    return merged, merged_body, updated, conflicts
 
 
 def _merge_value(mine: Any, old: Any, theirs: Any, mine_raw: Any, theirs_raw: Any) -> tuple[Any, str]:

@@ -367,3 +367,19 @@ def test_a_build_says_when_an_edit_kept_new_facts_out(tmp_path: Path, write: Wri
     assert "aliases: [Ana]" in page.read_text()
     write("seeds/c.txt", FIRST.replace("2024-03-05", "2024-03-06").replace("Tuesday", "Wednesday"))
     assert "kept your edits" not in build(tmp_path).summary(), "said once, when the seeds first said something new"
+
+
+def test_quotations_stay_with_a_body_the_editor_changed(tmp_path: Path, write: Write,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A corrected seed brings new words for a quotation; the editor's body does not have them, so the page keeps
+    its quotations (they cite the body) and the build says what it did not take."""
+    write("seeds/b.txt", SECOND)
+    build(tmp_path)
+    article = next((tmp_path / "content/articles").iterdir())
+    article.write_text(article.read_text().replace("opened a bridge", "opened a new bridge"))
+    write("seeds/b.txt", SECOND.replace("It links two cities", "It links our two cities"))
+    assert main(["build", "--site", str(tmp_path)]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("kept ")]
+    assert len(notes) == 1 and "not merged: quotes would be" in notes[0] and "; body would be" in notes[0], notes
+    text = article.read_text()
+    assert "opened a new bridge" in text and "text: It links two cities" in text and "our two" not in text
