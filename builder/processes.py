@@ -37,11 +37,18 @@ def forked(work: Callable[[T], R], items: Iterable[T], workers: int, ordered: bo
     """``forked_map`` started at once: the processes are forked and given the items on entering the block, which
     may do other work before it takes the results; leaving the block stops the processes. Each process takes
     ``work`` as it starts (a forked process inherits it, nothing is pickled), so a process the pool starts later
-    to replace one does the same work."""
+    to replace one does the same work. Leaving the block normally waits for the processes to end (a block left
+    before its results are all taken waits for the rest of the work); leaving it with an exception stops them."""
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_take, initargs=(work,)) as pool:
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_take, initargs=(work,))
+    try:
         yield (pool.imap if ordered else pool.imap_unordered)(_do, items)
+    except BaseException:
+        pool.terminate()  # an error, or work given up (``Interrupted``): stop the processes where they are
+        raise
+    pool.close()  # the work is done: the processes end as they finish, without the signals of ``terminate``
+    pool.join()
 
 
 def _take(work: Callable[[Any], Any]) -> None:
