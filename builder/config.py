@@ -5,7 +5,6 @@ Every problem in the file is reported at once as ``site.yaml:line: message``; un
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from builder.errors import BuilderError, ConfigError, raise_all, yaml_problem
+from builder.errors import BuilderError, ConfigError, did_you_mean, raise_all, yaml_problem
 
 CONFIG_NAME = "site.yaml"
 
@@ -111,7 +110,7 @@ def parse_config(root: Path, path: Path, text: str) -> SiteConfig:
     for key_node, value_node in node.value:
         key, line = str(key_node.value), key_node.start_mark.line + 1
         if key not in _FIELDS:
-            warnings.append(f"{path}:{line}: unknown setting '{key}' ignored{_did_you_mean(key, _FIELDS)}")
+            warnings.append(f"{path}:{line}: unknown setting '{key}' ignored{did_you_mean(key, _FIELDS)}")
             continue
         value = yaml.safe_load(yaml.serialize(value_node))
         expected, _ = _FIELDS[key]
@@ -145,7 +144,3 @@ def _line_of(node: yaml.MappingNode, key: str) -> int:
             return int(key_node.start_mark.line) + 1
     return int(node.start_mark.line) + 1
 
-
-def _did_you_mean(word: str, choices: dict[str, Any]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import functools
 import hashlib
 import json
@@ -24,7 +23,7 @@ import frontmatter
 import yaml
 
 from builder import records
-from builder.errors import BuilderError, ContentError, raise_all, yaml_problem
+from builder.errors import BuilderError, ContentError, did_you_mean, raise_all, yaml_problem
 from builder.processes import can_fork, forked_map
 from builder.snapshot import settled_stamp
 from builder.version import builder_digest
@@ -628,9 +627,8 @@ def _unknown_keys(path: Path, meta: dict[str, Any], lines: dict[str, int], secti
     warnings = []
     for key in meta:
         if key not in known:
-            close = difflib.get_close_matches(str(key), list(known), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            warnings.append(f"{path}:{lines.get(str(key), 2)}: unknown field '{key}' ignored{hint}")
+            warnings.append(f"{path}:{lines.get(str(key), 2)}: unknown field '{key}' ignored"
+                            f"{did_you_mean(str(key), known)}")
     return warnings
 
 

@@ -17,8 +17,9 @@ line too (``file_problem``); anything else that escapes is a bug in the builder 
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
@@ -93,6 +94,12 @@ def file_problem(exc: OSError) -> BuilderError:
         return BuilderError(path, None, f"cannot be read or written ({reason}); check its permissions")
     return BuilderError(path, None, f"cannot be read or written ({reason}); check the free space and its "
                                     "permissions")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` with the choice closest to a mistyped word, or nothing when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def raise_all(problems: Sequence[BuilderError]) -> None:

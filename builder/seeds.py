@@ -8,7 +8,6 @@ YAML front matter instead.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from builder.errors import BuilderError, SeedError, raise_all, yaml_problem
+from builder.errors import BuilderError, SeedError, did_you_mean, raise_all, yaml_problem
 
 SEED_SUFFIXES = (".txt", ".md", ".markdown")
 MAX_SEED_BYTES = 5_000_000
@@ -167,9 +166,8 @@ SEED_FIELDS = ("title", "date", "dateline", "source")
 def _unread_fields(path: Path, text: str, meta: dict[str, Any]) -> Iterator[str]:
     for key in meta:
         if key not in SEED_FIELDS:
-            close = difflib.get_close_matches(str(key), SEED_FIELDS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"a seed's front matter holds {', '.join(SEED_FIELDS)}"
-            yield f"{path}:{_key_line(text, str(key))}: unknown field '{key}' ignored ({hint})"
+            hint = did_you_mean(str(key), SEED_FIELDS) or f" (a seed's front matter holds {', '.join(SEED_FIELDS)})"
+            yield f"{path}:{_key_line(text, str(key))}: unknown field '{key}' ignored{hint}"
 
 
 def _load_front_matter(path: Path, text: str) -> dict[str, Any]:
