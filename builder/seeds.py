@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,12 +71,12 @@ def load_seeds(seeds_dir: Path) -> list[Seed]:
     return seeds
 
 
-def other_files(seeds_dir: Path) -> list[str]:
-    """Warnings for what ``seeds_dir`` holds that is not read as a seed (hidden files aside)."""
+def other_files(seeds_dir: Path, seeds: Iterable[Path]) -> list[str]:
+    """Warnings for what ``seeds_dir`` holds besides its ``seeds`` (``list_seed_files``) and hidden files."""
     if not seeds_dir.is_dir():
         return []
-    seeds = set(list_seed_files(seeds_dir))
-    found = sorted(p for p in seeds_dir.iterdir() if not p.name.startswith(".") and p not in seeds)
+    read = set(seeds)
+    found = sorted(p for p in seeds_dir.iterdir() if not p.name.startswith(".") and p not in read)
     return [f"{p}: not read: seeds are .txt, .md or .markdown files in seeds/ itself"
             + ("" if p.is_dir() else "; rename it, or move it out of seeds/") for p in found]
 
