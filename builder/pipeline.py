@@ -179,7 +179,8 @@ def _drafts(config: SiteConfig, reader: PageReader, dry_run: bool, workers: int,
                             moved)
     if not dry_run:
         cache.save()
-    warnings = (*other_files(config.seeds_dir), *(w for seed in seeds for w in seed.warnings))
+    warnings = (*other_files(config.seeds_dir, (seed.path for seed in seeds)),
+                *(w for seed in seeds for w in seed.warnings))
     return drafts, _Found(disk, files, record, moved, warnings)
 
 
@@ -215,10 +216,10 @@ def build(site_dir: Path, out_dir: Path | None = None, strict: bool = False, wor
     reader = reader or page_reader(config.root)
     reader.recheck()
     pending = ingest_pending(config.root)
+    plan = IngestPlan(())
     if check.must_ingest:
         _mark(pending)  # until this build succeeds
-    plan = ingest(config, reader=reader, progress=progress, workers=workers, strict=strict) \
-        if check.must_ingest else IngestPlan(())
+        plan = ingest(config, reader=reader, progress=progress, workers=workers, strict=strict)
     stamps = check.now  # of the inputs as this build reads them: an edit saved later is built by the next one
     if any(step.action in ("create", "update", "remove") for step in plan.steps):
         reader.recheck()
